@@ -1,0 +1,548 @@
+/**
+ * The persisted outbox for Humand clock records.
+ *
+ * Every event is written to the context store (one key per employee: last action, recent ids and the
+ * pending queue) before anything else happens to it, and leaves the queue only with a final answer.
+ * Per employee the queue is strictly FIFO; different employees run in parallel up to `concurrency`;
+ * a shared token bucket enforces the server's rate limit. Retryable failures (429, 5xx, timeouts,
+ * network) back off exponentially with jitter and honour Retry-After; 401/403 pause everything.
+ * After a crash the queue is loaded again and unanswered records are re-sent with the action decided
+ * before the crash, so Humand's duplicate answer makes the re-send harmless.
+ */
+import { EventEmitter } from 'events';
+import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF, RateLimiter } from '../backoff';
+import { KeyValueStore, safeKey } from '../context';
+import { HttpFailure } from '../http';
+import { parseOffsetTime } from '../time';
+import { AttendanceEvent, Direction, errorMessage, isRecord } from '../types';
+import { HumandClient } from './client';
+import { classifyResponse, Outcome } from './classify';
+import { afterDelivered, afterDrift, decide, EmployeeState, rememberId, RuleInput, RuleOptions } from './rules';
+
+export interface ItemMeta {
+    /** Id of the humand-clock node that accepted the event (results go back to it). */
+    origin: string;
+    topic?: string;
+    msgid?: string;
+    backfill?: boolean;
+}
+
+export interface OutboxItem {
+    id: string;
+    seq: number;
+    employeeId: string;
+    event: AttendanceEvent;
+    meta: ItemMeta;
+    rules: RuleOptions;
+    comment: string;
+    /** Decided before the first request and persisted, so a re-send after a crash is the same record. */
+    action?: Direction;
+    attempts: number;
+    notBefore?: number;
+    held?: boolean;
+    lastError?: string;
+    enqueuedAt: number;
+}
+
+interface EmployeeRecord extends EmployeeState {
+    queue: OutboxItem[];
+}
+
+export type ResultKind = 'delivered' | 'duplicate' | 'dry-run' | 'skipped' | 'rejected';
+
+export interface DispatchResult {
+    item: OutboxItem;
+    delivered: boolean;
+    kind: ResultKind;
+    code?: string;
+    reason?: string;
+    humand?: { action?: Direction; status?: number; body?: unknown };
+}
+
+export interface DispatcherStats {
+    queued: number;
+    inFlight: number;
+    waiting: number;
+    nextRetryAt?: number;
+    paused?: { until: number; message: string };
+    lastError?: string;
+    delivered: number;
+    skipped: number;
+    failed: number;
+    last?: { action: Direction; name: string; time: string };
+}
+
+export interface DispatcherOptions {
+    store: KeyValueStore;
+    keyPrefix: string;
+    client: () => HumandClient | string;
+    limiter: RateLimiter;
+    dryRun: boolean;
+    concurrency: number;
+    backoff?: BackoffOptions;
+    /** Pause after 401/403, grows with each failure up to maxMs of `backoff`. */
+    authPauseMs?: number;
+    now?: () => number;
+    random?: () => number;
+    log?: (text: string) => void;
+}
+
+export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
+
+type ResultHandler = (result: DispatchResult) => void;
+
+export class Dispatcher extends EventEmitter {
+    concurrency: number;
+    private readonly opts: DispatcherOptions;
+    private readonly now: () => number;
+    private readonly records = new Map<string, EmployeeRecord>();
+    private readonly ready: string[] = [];
+    private readonly readySet = new Set<string>();
+    private readonly running = new Map<string, AbortController>();
+    private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+    private readonly handlers = new Map<string, ResultHandler>();
+    private readonly persistQueue: PersistQueue;
+    private readonly started: Promise<void>;
+    private seq = 0;
+    private closed = false;
+    private paused: { until: number; message: string; timer: NodeJS.Timeout } | undefined;
+    private authFailures = 0;
+    private counts = { delivered: 0, skipped: 0, failed: 0 };
+    private lastDelivered: DispatcherStats['last'];
+    private lastError: string | undefined;
+    private runs = new Set<Promise<void>>();
+
+    constructor(options: DispatcherOptions) {
+        super();
+        this.opts = options;
+        this.concurrency = Math.max(1, Math.floor(options.concurrency || 1));
+        this.now = options.now ?? Date.now;
+        this.persistQueue = new PersistQueue(options.store);
+        this.started = this.load();
+        // A failed load is reported through whenStarted(); it must not become an unhandled rejection.
+        this.started.catch(() => undefined);
+    }
+
+    /** Resolves once the persisted outbox has been loaded (rejects when the store failed). */
+    whenStarted(): Promise<void> {
+        return this.started;
+    }
+
+    setConcurrency(n: number): void {
+        this.concurrency = Math.max(1, Math.floor(n || 1));
+        this.pump();
+    }
+
+    attach(origin: string, handler: ResultHandler): void {
+        this.handlers.set(origin, handler);
+    }
+
+    detach(origin: string): void {
+        this.handlers.delete(origin);
+    }
+
+    private key(employeeId: string): string {
+        return this.opts.keyPrefix + safeKey(employeeId);
+    }
+
+    private async load(): Promise<void> {
+        const keys = (await this.opts.store.keys()).filter((k) => k.startsWith(this.opts.keyPrefix));
+        for (const key of keys) {
+            const value = await this.opts.store.get(key);
+            const record = toRecord(value);
+            if (!record) continue;
+            const employeeId = record.queue[0]?.employeeId ?? record.employee;
+            if (!employeeId) continue;
+            this.records.set(employeeId, { last: record.last, recent: record.recent, queue: record.queue });
+            for (const item of record.queue) this.seq = Math.max(this.seq, item.seq);
+        }
+        const pending = [...this.records.entries()]
+            .filter(([, r]) => r.queue.length > 0)
+            .sort((a, b) => a[1].queue[0].seq - b[1].queue[0].seq);
+        for (const [employeeId, record] of pending) {
+            this.opts.log?.(`outbox: ${record.queue.length} pending record(s) for employee ${employeeId} loaded`);
+            this.schedule(employeeId);
+        }
+        this.emit('change');
+        this.pump();
+    }
+
+    /** Employee state as last persisted (for tests and the health view). */
+    state(employeeId: string): EmployeeState | undefined {
+        const r = this.records.get(employeeId);
+        return r ? { last: r.last, recent: [...r.recent] } : undefined;
+    }
+
+    /** Puts an event in the persisted outbox. Resolves once it is stored. */
+    async enqueue(event: AttendanceEvent & { employeeId: string }, meta: ItemMeta, rules: RuleOptions, comment: string): Promise<EnqueueResult> {
+        await this.started;
+        if (this.closed) throw new Error('the Humand connection is closing; event not accepted');
+        const employeeId = event.employeeId;
+        let record = this.records.get(employeeId);
+        if (!record) {
+            record = { recent: [], queue: [] };
+            this.records.set(employeeId, record);
+        }
+        if (record.recent.includes(event.id) || record.queue.some((i) => i.id === event.id)) {
+            return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
+        }
+        const item: OutboxItem = {
+            id: event.id,
+            seq: ++this.seq,
+            employeeId,
+            event,
+            meta,
+            rules,
+            comment,
+            attempts: 0,
+            enqueuedAt: this.now(),
+        };
+        record.queue.push(item);
+        try {
+            await this.persist(employeeId);
+        } catch (err) {
+            record.queue = record.queue.filter((i) => i !== item);
+            throw new Error(`could not store the event in the outbox: ${errorMessage(err)}`);
+        }
+        if (!this.running.has(employeeId) && !this.timers.has(employeeId)) this.markReady(employeeId);
+        this.emit('change');
+        this.pump();
+        return { queued: true };
+    }
+
+    /** Clears back-off and an authentication pause: everything pending is tried now. */
+    retryNow(): void {
+        if (this.paused) {
+            clearTimeout(this.paused.timer);
+            this.paused = undefined;
+        }
+        for (const [employeeId, t] of this.timers) {
+            clearTimeout(t.timer);
+            this.timers.delete(employeeId);
+            const head = this.records.get(employeeId)?.queue[0];
+            if (head && !head.held) head.notBefore = undefined;
+            this.markReady(employeeId);
+        }
+        this.emit('change');
+        this.pump();
+    }
+
+    stats(): DispatcherStats {
+        let queued = 0;
+        for (const r of this.records.values()) queued += r.queue.length;
+        let nextRetryAt: number | undefined;
+        for (const t of this.timers.values()) nextRetryAt = nextRetryAt === undefined ? t.due : Math.min(nextRetryAt, t.due);
+        return {
+            queued,
+            inFlight: this.running.size,
+            waiting: this.timers.size,
+            nextRetryAt,
+            paused: this.paused ? { until: this.paused.until, message: this.paused.message } : undefined,
+            lastError: this.lastError,
+            ...this.counts,
+            last: this.lastDelivered,
+        };
+    }
+
+    async close(): Promise<void> {
+        this.closed = true;
+        for (const t of this.timers.values()) clearTimeout(t.timer);
+        this.timers.clear();
+        if (this.paused) clearTimeout(this.paused.timer);
+        for (const controller of this.running.values()) controller.abort();
+        await Promise.allSettled([...this.runs]);
+        await this.started.catch(() => undefined);
+        await this.persistQueue.drain();
+        this.removeAllListeners();
+        this.handlers.clear();
+    }
+
+    private markReady(employeeId: string): void {
+        if (this.readySet.has(employeeId) || this.running.has(employeeId)) return;
+        this.readySet.add(employeeId);
+        this.ready.push(employeeId);
+    }
+
+    /** Makes the employee's head runnable now, or at its notBefore time. */
+    private schedule(employeeId: string): void {
+        const head = this.records.get(employeeId)?.queue[0];
+        if (!head || this.closed) return;
+        const existing = this.timers.get(employeeId);
+        if (existing) {
+            clearTimeout(existing.timer);
+            this.timers.delete(employeeId);
+        }
+        const wait = (head.notBefore ?? 0) - this.now();
+        if (wait > 0) {
+            const timer = setTimeout(() => {
+                this.timers.delete(employeeId);
+                this.markReady(employeeId);
+                this.emit('change');
+                this.pump();
+            }, wait);
+            this.timers.set(employeeId, { timer, due: this.now() + wait });
+        } else {
+            this.markReady(employeeId);
+        }
+    }
+
+    private pump(): void {
+        while (!this.closed && !this.paused && this.running.size < this.concurrency && this.ready.length > 0) {
+            const employeeId = this.ready.shift() as string;
+            this.readySet.delete(employeeId);
+            if (this.running.has(employeeId)) continue;
+            const controller = new AbortController();
+            this.running.set(employeeId, controller);
+            const run = this.processHead(employeeId, controller.signal)
+                .catch((err: unknown) => {
+                    // Unexpected (a store failure): keep the item, try again later.
+                    this.lastError = errorMessage(err);
+                    this.opts.log?.(`outbox: ${this.lastError}`);
+                    const head = this.records.get(employeeId)?.queue[0];
+                    if (head) {
+                        head.attempts += 1;
+                        head.notBefore = this.now() + backoffDelay(head.attempts, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random);
+                    }
+                })
+                .finally(() => {
+                    this.running.delete(employeeId);
+                    this.runs.delete(run);
+                    if (!this.closed) {
+                        this.schedule(employeeId);
+                        this.emit('change');
+                        this.pump();
+                    }
+                });
+            this.runs.add(run);
+        }
+    }
+
+    private async processHead(employeeId: string, signal: AbortSignal): Promise<void> {
+        const record = this.records.get(employeeId);
+        const item = record?.queue[0];
+        if (!record || !item) return;
+        if (item.notBefore !== undefined && item.notBefore > this.now()) return;
+
+        if (!item.action) {
+            const decision = decide(ruleInput(item), record, item.rules, this.now());
+            if (decision.kind === 'skip' || decision.kind === 'reject') {
+                record.queue.shift();
+                record.recent = rememberId(record.recent, item.id);
+                await this.persist(employeeId);
+                this.finish({
+                    item,
+                    delivered: false,
+                    kind: decision.kind === 'skip' ? 'skipped' : 'rejected',
+                    code: decision.code,
+                    reason: decision.reason,
+                });
+                return;
+            }
+            if (decision.kind === 'hold') {
+                item.held = true;
+                item.notBefore = decision.untilMs;
+                await this.persist(employeeId);
+                return;
+            }
+            item.held = false;
+            item.action = decision.action;
+            await this.persist(employeeId);
+        }
+        const action = item.action as Direction;
+
+        if (this.opts.dryRun) {
+            Object.assign(record, afterDelivered(record, ruleInput(item), action));
+            record.queue.shift();
+            await this.persist(employeeId);
+            this.finish({ item, delivered: true, kind: 'dry-run', humand: { action, status: 0, body: this.body(item) } });
+            return;
+        }
+
+        const client = this.opts.client();
+        if (typeof client === 'string') {
+            this.pause(client);
+            return;
+        }
+        await this.opts.limiter.take();
+        if (this.closed || signal.aborted) return;
+
+        let outcome: Outcome;
+        try {
+            const res = await client.clock(action, this.body(item), signal);
+            outcome = classifyResponse(action, res, this.now());
+        } catch (err) {
+            if (this.closed || signal.aborted) return;
+            const message = err instanceof HttpFailure ? err.message : errorMessage(err);
+            outcome = { kind: 'retry', status: 0, message };
+        }
+        if (this.closed) return;
+
+        switch (outcome.kind) {
+            case 'delivered': {
+                this.authFailures = 0;
+                Object.assign(record, afterDelivered(record, ruleInput(item), action));
+                record.queue.shift();
+                await this.persist(employeeId);
+                this.finish({
+                    item,
+                    delivered: true,
+                    kind: outcome.duplicate ? 'duplicate' : 'delivered',
+                    humand: { action, status: outcome.status, body: outcome.body },
+                });
+                return;
+            }
+            case 'rejected': {
+                this.authFailures = 0;
+                const input = ruleInput(item);
+                Object.assign(record, outcome.drift ? afterDrift(record, input, outcome.drift) : { recent: rememberId(record.recent, item.id) });
+                record.queue.shift();
+                await this.persist(employeeId);
+                this.finish({
+                    item,
+                    delivered: false,
+                    kind: 'rejected',
+                    code: 'humand-rejected',
+                    reason: `Humand rejected the ${action === 'in' ? 'clock-in' : 'clock-out'}: ${outcome.message}`,
+                    humand: { action, status: outcome.status, body: outcome.body },
+                });
+                return;
+            }
+            case 'auth': {
+                this.pause(`authentication failed (HTTP ${outcome.status})`);
+                return;
+            }
+            case 'future': {
+                item.attempts += 1;
+                const eventMs = parseOffsetTime(item.event.time)?.ms ?? this.now();
+                item.notBefore = Math.max(eventMs + 1000, this.now() + backoffDelay(item.attempts, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random));
+                item.held = true;
+                item.lastError = `Humand says the time is in the future: ${outcome.message}`;
+                await this.persist(employeeId);
+                return;
+            }
+            case 'retry': {
+                this.authFailures = 0;
+                item.attempts += 1;
+                const delay = Math.max(
+                    outcome.retryAfterMs ?? 0,
+                    backoffDelay(item.attempts, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random),
+                );
+                item.notBefore = this.now() + delay;
+                item.lastError = outcome.status ? `HTTP ${outcome.status}: ${outcome.message}` : outcome.message;
+                this.lastError = item.lastError;
+                await this.persist(employeeId);
+                return;
+            }
+        }
+    }
+
+    private body(item: OutboxItem): { employeeId: string; now: string; comment: string } {
+        return { employeeId: item.employeeId, now: item.event.time, comment: item.comment };
+    }
+
+    private pause(message: string): void {
+        if (this.paused) return;
+        this.authFailures += 1;
+        const base = this.opts.authPauseMs ?? 60_000;
+        const max = (this.opts.backoff ?? DEFAULT_BACKOFF).maxMs;
+        const wait = Math.min(max, base * Math.pow(2, Math.min(this.authFailures - 1, 10)));
+        this.lastError = message;
+        const timer = setTimeout(() => {
+            this.paused = undefined;
+            this.emit('change');
+            this.pump();
+        }, wait);
+        this.paused = { until: this.now() + wait, message, timer };
+        this.emit('change');
+    }
+
+    private finish(result: DispatchResult): void {
+        if (result.delivered) {
+            this.counts.delivered += 1;
+            const action = result.humand?.action;
+            if (action) {
+                this.lastDelivered = {
+                    action,
+                    name: result.item.event.person?.name || result.item.employeeId,
+                    time: result.item.event.time,
+                };
+            }
+        } else if (result.kind === 'skipped') this.counts.skipped += 1;
+        else this.counts.failed += 1;
+        const handler = this.handlers.get(result.item.meta.origin) ?? this.handlers.values().next().value;
+        if (handler) {
+            try {
+                handler(result);
+            } catch (err) {
+                this.opts.log?.(`outbox: result handler failed: ${errorMessage(err)}`);
+            }
+        } else {
+            this.opts.log?.(`outbox: ${result.kind} ${result.item.id} (no humand-clock node attached)`);
+        }
+        this.emit('result', result);
+    }
+
+    private persist(employeeId: string): Promise<void> {
+        const record = this.records.get(employeeId);
+        if (!record) return Promise.resolve();
+        const value = JSON.parse(JSON.stringify({ employee: employeeId, last: record.last, recent: record.recent, queue: record.queue }));
+        return this.persistQueue.write(this.key(employeeId), value);
+    }
+}
+
+function ruleInput(item: OutboxItem): RuleInput {
+    return { id: item.id, time: item.event.time, direction: item.event.direction, backfill: item.meta.backfill };
+}
+
+function toRecord(value: unknown): (EmployeeRecord & { employee?: string }) | undefined {
+    if (!isRecord(value)) return undefined;
+    const queue = Array.isArray(value.queue) ? (value.queue.filter((i) => isRecord(i) && typeof i.id === 'string') as unknown as OutboxItem[]) : [];
+    const recent = Array.isArray(value.recent) ? value.recent.filter((r): r is string => typeof r === 'string') : [];
+    const last = isRecord(value.last) && (value.last.action === 'in' || value.last.action === 'out') && typeof value.last.time === 'string'
+        ? { action: value.last.action as Direction, time: value.last.time, eventId: String(value.last.eventId ?? '') }
+        : undefined;
+    return { employee: typeof value.employee === 'string' ? value.employee : undefined, last, recent, queue };
+}
+
+/**
+ * Serialises writes to the context store (stores without a cache rewrite a whole file per write, and
+ * concurrent writes to one file could lose each other). A key written again before its turn is
+ * written once, with the newest value; every caller is told when its value (or a newer one) is stored.
+ */
+class PersistQueue {
+    private readonly pending = new Map<string, { value: unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+    private active: Promise<void> | undefined;
+
+    constructor(private readonly store: KeyValueStore) {}
+
+    write(key: string, value: unknown): Promise<void> {
+        return new Promise((resolve, reject) => {
+            const entry = this.pending.get(key);
+            if (entry) {
+                entry.value = value;
+                entry.waiters.push({ resolve, reject });
+            } else {
+                this.pending.set(key, { value, waiters: [{ resolve, reject }] });
+            }
+            if (!this.active) this.active = this.run();
+        });
+    }
+
+    private async run(): Promise<void> {
+        while (this.pending.size > 0) {
+            const [key, entry] = this.pending.entries().next().value as [string, { value: unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }];
+            this.pending.delete(key);
+            try {
+                await this.store.set(key, entry.value);
+                for (const w of entry.waiters) w.resolve();
+            } catch (err) {
+                for (const w of entry.waiters) w.reject(err);
+            }
+        }
+        this.active = undefined;
+    }
+
+    async drain(): Promise<void> {
+        while (this.active) await this.active;
+    }
+}

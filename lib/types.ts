@@ -1,0 +1,40 @@
+/** Shared types: the attendance event every source emits (SPEC section 3). */
+
+export type Direction = 'in' | 'out';
+
+export interface PersonRef {
+    id: string;
+    code?: string;
+    name?: string;
+}
+
+export interface DeviceRef {
+    id: string;
+    name?: string;
+}
+
+export interface AttendanceEvent {
+    /** Stable across polls and restarts, e.g. "hikcentral:<eventId>". */
+    id: string;
+    source: string;
+    person: PersonRef;
+    /** ISO 8601 with offset. */
+    time: string;
+    direction: Direction | null;
+    device?: DeviceRef;
+    raw?: unknown;
+    /** Humand employeeInternalId, added by identity-map. An opaque string: leading zeros matter. */
+    employeeId?: string;
+}
+
+/** A plain JSON value, what context stores can keep. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function errorMessage(err: unknown): string {
+    if (err instanceof Error) return err.message;
+    return String(err);
+}

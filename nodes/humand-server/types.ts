@@ -1,0 +1,27 @@
+/** Types shared by humand-server and the nodes that use it. */
+import type { Node, NodeDef } from 'node-red';
+import type { HumandClient } from '../../lib/humand/client';
+import type { Dispatcher, DispatcherOptions } from '../../lib/humand/dispatcher';
+
+export interface HumandServerDef extends NodeDef {
+    baseUrl: string;
+    clockInPath: string;
+    clockOutPath: string;
+    timeout: number | string;
+    rateLimit: number | string;
+    namespace: string;
+}
+
+export interface HumandServerCredentials {
+    apiKey?: string;
+}
+
+export interface HumandServerNode extends Node<HumandServerCredentials> {
+    /** The configured client, or an error text when it cannot be built (no API key, bad URL). */
+    getClient(): HumandClient | string;
+    /** The shared outbox dispatcher for a context store (and dry-run flag), created on first use. */
+    getDispatcher(store: string, dryRun: boolean, options: Pick<DispatcherOptions, 'concurrency'>): Dispatcher;
+    /** Context-key namespace for state kept on behalf of this Humand tenant. */
+    stateNamespace: string;
+}
+

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Build: compile TypeScript (lib/ and nodes/) to CommonJS in dist/, then copy each node's
+// editor file (.html), locales and icons next to its compiled .js, where Node-RED looks for them.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+
+fs.rmSync(dist, { recursive: true, force: true });
+const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+try {
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+} catch (err) {
+    console.error('build: TypeScript compilation failed');
+    process.exit(1);
+}
+
+function copyDir(src, dst) {
+    fs.mkdirSync(dst, { recursive: true });
+    for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+        const s = path.join(src, entry.name);
+        const d = path.join(dst, entry.name);
+        if (entry.isDirectory()) copyDir(s, d);
+        else fs.copyFileSync(s, d);
+    }
+}
+
+const nodesDir = path.join(root, 'nodes');
+for (const name of fs.readdirSync(nodesDir)) {
+    const src = path.join(nodesDir, name);
+    if (!fs.statSync(src).isDirectory()) continue;
+    const dst = path.join(dist, 'nodes', name);
+    fs.mkdirSync(dst, { recursive: true });
+    for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+        if (entry.isDirectory() && (entry.name === 'locales' || entry.name === 'icons')) {
+            copyDir(path.join(src, entry.name), path.join(dst, entry.name));
+        } else if (entry.isFile() && entry.name.endsWith('.html')) {
+            fs.copyFileSync(path.join(src, entry.name), path.join(dst, entry.name));
+        }
+    }
+}
+console.log('build: dist/ ready');
