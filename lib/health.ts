@@ -23,6 +23,8 @@ export interface HealthInfo {
     /** Epoch ms since when the node has been failing without a success in between. */
     failingSince?: number;
     counts: HealthCounts;
+    /** Node-specific extras shown as they are (never secrets). */
+    details?: Record<string, string | number | boolean>;
 }
 
 export type HealthProvider = () => HealthInfo;

@@ -1,0 +1,72 @@
+/** Validation of what arrives at humand-clock: an attendance event with an employeeId (SPEC 3). */
+import { parseOffsetTime } from '../time';
+import { AttendanceEvent, Direction, isRecord } from '../types';
+
+export type ValidEvent = AttendanceEvent & { employeeId: string };
+
+export type InputCheck = { ok: true; event: ValidEvent } | { ok: false; reason: string };
+
+const DIRECTIONS: Record<string, Direction | null> = {
+    in: 'in',
+    out: 'out',
+    entry: 'in',
+    exit: 'out',
+    clockin: 'in',
+    clockout: 'out',
+    entrada: 'in',
+    salida: 'out',
+    '': null,
+    null: null,
+    unknown: null,
+};
+
+export function checkInput(payload: unknown): InputCheck {
+    if (!isRecord(payload)) return { ok: false, reason: 'msg.payload is not an attendance event object' };
+    const rawEmployee = payload.employeeId;
+    if (typeof rawEmployee !== 'string' && typeof rawEmployee !== 'number') {
+        return { ok: false, reason: 'missing employeeId (map the person to a Humand employee first, e.g. with identity-map)' };
+    }
+    const employeeId = String(rawEmployee).trim();
+    if (employeeId === '') return { ok: false, reason: 'missing employeeId (empty)' };
+    const parsed = parseOffsetTime(payload.time);
+    if (!parsed) {
+        return {
+            ok: false,
+            reason: payload.time === undefined ? 'missing time' : `unparseable time "${String(payload.time).slice(0, 60)}" (ISO 8601 with offset expected)`,
+        };
+    }
+    let direction: Direction | null;
+    const rawDir = payload.direction;
+    if (rawDir === null || rawDir === undefined) direction = null;
+    else if (typeof rawDir === 'string' && Object.prototype.hasOwnProperty.call(DIRECTIONS, normaliseDirection(rawDir))) {
+        direction = DIRECTIONS[normaliseDirection(rawDir)];
+    } else {
+        return { ok: false, reason: `unknown direction value "${String(rawDir).slice(0, 30)}" (expected "in", "out" or null)` };
+    }
+    const source = typeof payload.source === 'string' && payload.source !== '' ? payload.source : 'manual';
+    const id =
+        typeof payload.id === 'string' && payload.id.trim() !== ''
+            ? payload.id.trim()
+            : `${source}:${employeeId}:${parsed.dt.toUTC().toISO()}:${direction ?? 'auto'}`;
+    const person = isRecord(payload.person) && typeof payload.person.id === 'string'
+        ? (payload.person as unknown as AttendanceEvent['person'])
+        : { id: employeeId };
+    const device = isRecord(payload.device) && typeof payload.device.id === 'string'
+        ? (payload.device as unknown as AttendanceEvent['device'])
+        : undefined;
+    const event: ValidEvent = {
+        id,
+        source,
+        person,
+        time: String(payload.time).trim(),
+        direction,
+        employeeId,
+    };
+    if (device) event.device = device;
+    if (payload.raw !== undefined) event.raw = payload.raw;
+    return { ok: true, event };
+}
+
+function normaliseDirection(value: string): string {
+    return value.trim().toLowerCase().replace(/[-_\s]/g, '');
+}
