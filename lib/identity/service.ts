@@ -1,0 +1,178 @@
+/**
+ * Keeps the Humand directory fresh: loads the cached copy from the context store at start (so a
+ * restart works while Humand is down), refreshes every `refreshMs` with a recursive setTimeout
+ * (never overlapping), keeps the last good directory when a refresh fails, and retries a failed
+ * refresh sooner (back-off, capped at the refresh interval). No Node-RED dependency.
+ */
+import type { KeyValueStore } from '../context';
+import { backoffDelay } from '../backoff';
+import { errorMessage } from '../types';
+import { buildDirectory, Directory, fetchAllUsers, fromCache, HumandField, toCache, UsersSource } from './directory';
+
+export interface DirectoryServiceOptions {
+    store: KeyValueStore;
+    key: string;
+    /** Tenant marker stored with the cache; a cache from another tenant is ignored. */
+    namespace: string;
+    field: HumandField;
+    refreshMs: number;
+    /** The client, or why there is none (e.g. "no API key"). Asked on every refresh. */
+    source: () => UsersSource | string;
+    pageSize?: number;
+    now?: () => number;
+    /** Called whenever the state changes (for status). */
+    onChange?: () => void;
+    /** A refresh failed (the previous directory is kept). */
+    onRefreshError?: (message: string) => void;
+    /** Saving the cache failed: the directory is used but will not survive a restart. */
+    onCacheError?: (message: string) => void;
+}
+
+export interface DirectoryState {
+    directory?: Directory;
+    refreshedAt?: number;
+    /** Where the current directory came from. */
+    origin?: 'cache' | 'humand';
+    refreshing: boolean;
+    lastError?: string;
+    lastErrorAt?: number;
+    failingSince?: number;
+    lastSuccess?: number;
+    nextRefreshAt?: number;
+    refreshes: number;
+    failures: number;
+}
+
+const FAILURE_BACKOFF = { baseMs: 30_000, jitter: 0.2 };
+
+export class DirectoryService {
+    private readonly opts: DirectoryServiceOptions;
+    private readonly now: () => number;
+    private readonly s: DirectoryState = { refreshing: false, refreshes: 0, failures: 0 };
+    private timer: NodeJS.Timeout | undefined;
+    private running: Promise<void> | undefined;
+    private abort: AbortController | undefined;
+    private consecutiveFailures = 0;
+    private closed = false;
+    /** Resolves once the cache is read and, when there was no usable cache, the first refresh ended. */
+    readonly ready: Promise<void>;
+
+    constructor(options: DirectoryServiceOptions) {
+        this.opts = options;
+        this.now = options.now ?? Date.now;
+        this.ready = this.start();
+    }
+
+    state(): Readonly<DirectoryState> {
+        return this.s;
+    }
+
+    private changed(): void {
+        if (!this.closed) this.opts.onChange?.();
+    }
+
+    private async start(): Promise<void> {
+        let cached: ReturnType<typeof fromCache>;
+        try {
+            cached = fromCache(await this.opts.store.get(this.opts.key), this.opts.namespace);
+        } catch (err) {
+            this.opts.onCacheError?.(errorMessage(err));
+        }
+        if (this.closed) return;
+        if (cached) {
+            this.s.directory = buildDirectory(cached.users, this.opts.field);
+            this.s.refreshedAt = cached.refreshedAt;
+            this.s.origin = 'cache';
+            this.changed();
+            const age = this.now() - cached.refreshedAt;
+            if (age >= 0 && age < this.opts.refreshMs) {
+                this.schedule(this.opts.refreshMs - age);
+                return;
+            }
+            // Stale: refresh in the background; events use the cached copy meanwhile.
+            void this.refresh().catch(() => undefined);
+            return;
+        }
+        await this.refresh().catch(() => undefined);
+    }
+
+    private schedule(delayMs: number): void {
+        if (this.closed) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.s.nextRefreshAt = this.now() + delayMs;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            void this.refresh().catch(() => undefined);
+        }, Math.max(0, delayMs));
+    }
+
+    /** Reloads now (joins a refresh already running). Rejects with the reason when it fails. */
+    refresh(): Promise<void> {
+        if (this.closed) return Promise.reject(new Error('closed'));
+        if (this.running) return this.running;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.s.nextRefreshAt = undefined;
+        this.s.refreshing = true;
+        this.changed();
+        const run = this.load().finally(() => {
+            this.running = undefined;
+            this.s.refreshing = false;
+            this.changed();
+        });
+        this.running = run;
+        return run;
+    }
+
+    private async load(): Promise<void> {
+        const source = this.opts.source();
+        try {
+            if (typeof source === 'string') throw new Error(source);
+            this.abort = new AbortController();
+            const result = await fetchAllUsers(source, { pageSize: this.opts.pageSize ?? 50, signal: this.abort.signal });
+            if (this.closed) return;
+            const at = this.now();
+            this.s.directory = buildDirectory(result.users, this.opts.field);
+            this.s.refreshedAt = at;
+            this.s.origin = 'humand';
+            this.s.lastSuccess = at;
+            this.s.failingSince = undefined;
+            this.s.refreshes++;
+            this.consecutiveFailures = 0;
+            this.schedule(this.opts.refreshMs);
+            try {
+                await this.opts.store.set(this.opts.key, toCache(result.users, this.opts.namespace, at));
+            } catch (err) {
+                this.opts.onCacheError?.(errorMessage(err));
+            }
+        } catch (err) {
+            if (this.closed) return;
+            const message = errorMessage(err);
+            const at = this.now();
+            this.s.lastError = message;
+            this.s.lastErrorAt = at;
+            if (this.s.failingSince === undefined) this.s.failingSince = at;
+            this.s.failures++;
+            this.consecutiveFailures++;
+            this.schedule(
+                Math.min(this.opts.refreshMs, backoffDelay(this.consecutiveFailures, { ...FAILURE_BACKOFF, maxMs: this.opts.refreshMs })),
+            );
+            this.opts.onRefreshError?.(message);
+            throw err instanceof Error ? err : new Error(message);
+        } finally {
+            this.abort = undefined;
+        }
+    }
+
+    /** Is the last refresh attempt a failure (the directory shown is older than the last attempt)? */
+    get failing(): boolean {
+        return this.s.failingSince !== undefined;
+    }
+
+    close(): void {
+        this.closed = true;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.abort?.abort();
+    }
+}

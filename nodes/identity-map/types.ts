@@ -1,0 +1,17 @@
+/** Types of the identity-map node's configuration. */
+import type { NodeDef } from 'node-red';
+
+export type LookupField = 'person.code' | 'person.id' | 'person.name' | 'msg';
+
+export interface IdentityMapDef extends NodeDef {
+    server: string;
+    lookup: LookupField | string;
+    /** msg property path when lookup is "msg", e.g. "payload.raw.cardNo". */
+    lookupPath: string;
+    humandField: string;
+    table: Array<{ source?: unknown; target?: unknown }>;
+    fallback: boolean;
+    /** Minutes between directory refreshes. */
+    refresh: number | string;
+    store: string;
+}
