@@ -27,7 +27,7 @@ export class RateLimiter {
     private readonly waiters: Array<() => void> = [];
     private timer: NodeJS.Timeout | undefined;
 
-    constructor(private readonly rate: number, private readonly now: () => number = Date.now) {
+    constructor(private readonly rate: number, private readonly now: () => number = () => Date.now()) {
         this.tokens = Math.max(1, rate);
         this.last = now();
     }

@@ -59,7 +59,7 @@ export class HealthTracker {
     failingSince?: number;
     readonly counts: HealthCounts = {};
 
-    constructor(private readonly now: () => number = Date.now) {}
+    constructor(private readonly now: () => number = () => Date.now()) {}
 
     success(): void {
         this.lastSuccess = this.now();

@@ -7,13 +7,17 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const dist = path.join(root, 'dist');
+const finalDist = path.join(root, 'dist');
+// Build into a fresh directory and swap it in at the end, so a test run reading dist/ meanwhile
+// never sees it half-built (and no stale file from a deleted source survives).
+const dist = path.join(root, `.dist-build-${process.pid}`);
 
 fs.rmSync(dist, { recursive: true, force: true });
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 try {
-    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json'), '--outDir', dist], { stdio: 'inherit', cwd: root });
 } catch (err) {
+    fs.rmSync(dist, { recursive: true, force: true });
     console.error('build: TypeScript compilation failed');
     process.exit(1);
 }
@@ -42,4 +46,8 @@ for (const name of fs.readdirSync(nodesDir)) {
         }
     }
 }
+const old = path.join(root, `.dist-old-${process.pid}`);
+if (fs.existsSync(finalDist)) fs.renameSync(finalDist, old);
+fs.renameSync(dist, finalDist);
+fs.rmSync(old, { recursive: true, force: true });
 console.log('build: dist/ ready');

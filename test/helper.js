@@ -45,14 +45,41 @@ function collect(n) {
     return msgs;
 }
 
-/** Waits (on real or fake time driven elsewhere) until fn() is truthy, polling on setImmediate. */
-async function until(fn, { tries = 2000 } = {}) {
-    for (let i = 0; i < tries; i++) {
+/**
+ * Waits until fn() is truthy, yielding to I/O with setImmediate and measuring real time with
+ * process.hrtime (neither is faked by the specs' sinon clocks). Fails after `ms` of real time.
+ */
+async function until(fn, { ms = 4000 } = {}) {
+    const deadline = process.hrtime.bigint() + BigInt(ms) * 1000000n;
+    for (;;) {
         const v = fn();
         if (v) return v;
+        if (process.hrtime.bigint() > deadline) throw new Error('condition not met: ' + fn.toString());
         await new Promise((r) => setImmediate(r));
     }
-    throw new Error('condition not met: ' + fn.toString());
 }
 
-module.exports = { helper, Context, nrVersion, nrModule, node, useContextStores, resetContext, tmpDir, collect, until };
+/**
+ * Deploys a flow into the running test runtime (full, flows or nodes) and resolves once it started.
+ * (node-red-node-test-helper's setFlows only listens for 'flows:started' after the deploy returned,
+ * and gives up after 300 ms; here the listener is in place before the deploy.)
+ */
+async function deploy(flow, type = 'full', credentials = {}) {
+    const events = helper._events;
+    const started = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            events.off('flows:started', onStarted);
+            reject(new Error('flows did not start within 5 s (missing node types?)'));
+        }, 5000);
+        function onStarted() {
+            clearTimeout(timer);
+            events.off('flows:started', onStarted);
+            resolve();
+        }
+        events.on('flows:started', onStarted);
+    });
+    await helper._redNodes.setFlows(flow, credentials, type);
+    await started;
+}
+
+module.exports = { helper, deploy, Context, nrVersion, nrModule, node, useContextStores, resetContext, tmpDir, collect, until };

@@ -116,7 +116,7 @@ export class Dispatcher extends EventEmitter {
         super();
         this.opts = options;
         this.concurrency = Math.max(1, Math.floor(options.concurrency || 1));
-        this.now = options.now ?? Date.now;
+        this.now = options.now ?? (() => Date.now());
         this.persistQueue = new PersistQueue(options.store);
         this.started = this.load();
         // A failed load is reported through whenStarted(); it must not become an unhandled rejection.

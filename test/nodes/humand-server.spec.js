@@ -33,7 +33,7 @@ describe('humand-server', function () {
 
     it('reports a missing API key instead of building a client', async function () {
         await helper.load(humandServer, [{ id: 's1', type: 'humand-server', baseUrl }], {});
-        helper.getNode('s1').getClient().should.be.a.String().and.match(/API key/);
+        helper.getNode('s1').getClient().should.be.a.String().and.match(/noKey|API key/);
     });
 
     it('test connection succeeds against the simulator and never echoes the key', async function () {
@@ -41,7 +41,7 @@ describe('humand-server', function () {
         const res = await helper.request().post('/attendance-bridge/humand-server/test')
             .send({ id: 's1', baseUrl, timeout: 5, credentials: { apiKey: '__PWRD__' } }).expect(200);
         res.body.ok.should.be.true();
-        res.body.message.should.match(/users/);
+        res.body.message.should.match(/users|test\.ok/);
     });
 
     it('test connection reports a wrong key as HTTP 401 without the key', async function () {
@@ -66,11 +66,11 @@ describe('humand-server', function () {
         let res = await helper.request().post('/attendance-bridge/humand-server/test')
             .send({ baseUrl: 'ftp://x', credentials: { apiKey: 'x' } }).expect(200);
         res.body.ok.should.be.false();
-        res.body.message.should.match(/URL/);
+        res.body.message.should.match(/URL|badUrl/);
         res.body = null;
         res = await helper.request().post('/attendance-bridge/humand-server/test')
             .send({ baseUrl, credentials: {} }).expect(200);
         res.body.ok.should.be.false();
-        res.body.message.should.match(/API key/);
+        res.body.message.should.match(/API key|noKey/);
     });
 });

@@ -1,0 +1,306 @@
+'use strict';
+const should = require('should');
+const sinon = require('sinon');
+const fs = require('fs');
+const path = require('path');
+const { helper, node, deploy, useContextStores, resetContext, tmpDir, collect, until, Context } = require('../helper');
+const { createHumandSimulator } = require('../../sim/humand');
+
+const humandServer = node('humand-server');
+const humandClock = node('humand-clock');
+const KEY = 'test-key-0001';
+
+const USERS = [
+    { id: 1, employeeInternalId: '00123', firstName: 'Ana', lastName: 'García', email: 'ana@example.com', status: 'ACTIVE', segmentations: [] },
+    { id: 2, employeeInternalId: '00456', firstName: 'Luis', lastName: 'Pérez', email: 'luis@example.com', status: 'ACTIVE', segmentations: [] },
+    { id: 3, employeeInternalId: '00789', firstName: 'Eva', lastName: 'Soto', email: 'eva@example.com', status: 'ACTIVE', segmentations: [] },
+];
+
+/** ISO time `minutesAgo` before now, written with -03:00. */
+function ago(minutesAgo, base = Date.now()) {
+    return new Date(base - minutesAgo * 60000 - 3 * 3600000).toISOString().replace('Z', '-03:00');
+}
+function evt(id, employeeId, minutesAgo, direction = null, extra = {}) {
+    return {
+        id, source: 'hikcentral', person: { id: 'p' + employeeId, name: 'Ana' }, time: ago(minutesAgo), direction,
+        device: { id: '12', name: 'Main door' }, employeeId, ...extra,
+    };
+}
+
+function flow(baseUrl, clockProps = {}, serverProps = {}) {
+    return [
+        { id: 'tab1', type: 'tab' },
+        { id: 's1', type: 'humand-server', baseUrl, timeout: 2, rateLimit: 0, ...serverProps },
+        { id: 'c1', z: 'tab1', type: 'humand-clock', server: 's1', debounce: 0, wires: [['ok'], ['ko']], ...clockProps },
+        { id: 'ok', z: 'tab1', type: 'helper' },
+        { id: 'ko', z: 'tab1', type: 'helper' },
+        { id: 'catch1', z: 'tab1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', z: 'tab1', type: 'helper' },
+    ];
+}
+
+describe('humand-clock', function () {
+    let sim;
+    let baseUrl;
+    let clock;
+
+    beforeEach(async function () {
+        sim = createHumandSimulator({ apiKeys: [KEY], users: USERS });
+        ({ baseUrl } = await sim.listen(0));
+    });
+    afterEach(async function () {
+        if (clock) clock.restore();
+        clock = undefined;
+        await helper.unload();
+        await resetContext();
+        helper.settings({});
+        await sim.close();
+    });
+
+    /** Waits (real I/O) until the outbox has an employee waiting on a back-off or hold timer. */
+    async function waitingRetry(n = 1) {
+        const server = helper.getNode('s1');
+        await until(() => server.getDispatcher('', false, { concurrency: 1 }).stats().waiting >= n);
+    }
+
+    async function load(f, creds = { s1: { apiKey: KEY } }, stores) {
+        if (stores) {
+            // Context stores must be in place before the nodes start (as in a real runtime).
+            helper.settings({ contextStorage: stores });
+            // (a catch node in the first flow makes the helper register the core catch type)
+            await helper.load([humandServer, humandClock], [{ id: 'tab1', type: 'tab' }, { id: 'pre', z: 'tab1', type: 'catch', wires: [] }], creds);
+            await useContextStores(stores);
+            await deploy(f, 'full', creds);
+        } else {
+            await helper.load([humandServer, humandClock], f, creds);
+        }
+        return { c1: helper.getNode('c1'), ok: collect(helper.getNode('ok')), ko: collect(helper.getNode('ko')), caught: collect(helper.getNode('caught')) };
+    }
+
+    it('sends a clock-in with the employee id as text, the event time and the comment', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        c1.receive({ payload: evt('hikcentral:1', '00123', 5, 'in'), topic: 'p00123' });
+        await until(() => ok.length === 1);
+        sim.journal.length.should.equal(1);
+        const rec = sim.journal[0];
+        rec.should.containEql({ type: 'START', employeeInternalId: '00123', comment: 'HikCentral · Main door' });
+        rec.time.should.equal(ok[0].payload.time);
+        ok[0].payload.humand.should.containEql({ action: 'in', status: 201 });
+        ok[0].topic.should.equal('p00123');
+    });
+
+    it('alternates unknown directions and keeps per-employee order', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        for (let i = 0; i < 4; i++) c1.receive({ payload: evt('e' + i, '00123', 40 - i * 10) });
+        for (let i = 0; i < 2; i++) c1.receive({ payload: evt('f' + i, '00456', 40 - i * 10) });
+        await until(() => ok.length === 6);
+        sim.journal.filter((r) => r.employeeInternalId === '00123').map((r) => r.type).should.eql(['START', 'END', 'START', 'END']);
+        sim.journal.filter((r) => r.employeeInternalId === '00456').map((r) => r.type).should.eql(['START', 'END']);
+    });
+
+    describe('bad input goes to output 2 with a reason, never a crash', function () {
+        const cases = [
+            ['a string payload', 'hello', /not an attendance event/],
+            ['missing employeeId', { id: 'x', time: ago(1) }, /missing employeeId/],
+            ['an unparseable time', { id: 'x', employeeId: '00123', time: '27/01/2026 08:00' }, /unparseable time/],
+            ['a time without offset', { id: 'x', employeeId: '00123', time: '2026-01-27T08:00:00' }, /unparseable time/],
+            ['missing time', { id: 'x', employeeId: '00123' }, /missing time/],
+            ['an unknown direction value', { id: 'x', employeeId: '00123', time: ago(1), direction: 'sideways' }, /unknown direction value/],
+            ['a prototype key as direction', { id: 'x', employeeId: '00123', time: ago(1), direction: 'constructor' }, /unknown direction value/],
+        ];
+        for (const [label, payload, reason] of cases) {
+            it(label, async function () {
+                const { c1, ok, ko } = await load(flow(baseUrl));
+                c1.receive({ payload });
+                await until(() => ko.length === 1);
+                ko[0].reason.should.match(reason);
+                ko[0].reasonCode.should.equal('invalid-input');
+                ok.length.should.equal(0);
+                sim.requests.length.should.equal(0);
+            });
+        }
+    });
+
+    it('a Humand rejection goes to output 2 with Humand\'s message and to Catch nodes', async function () {
+        const { c1, ok, ko, caught } = await load(flow(baseUrl));
+        c1.receive({ payload: evt('x1', '99999', 5, 'in') });
+        await until(() => ko.length === 1 && caught.length === 1);
+        ko[0].reason.should.match(/Employee not found/);
+        ko[0].reasonCode.should.equal('humand-rejected');
+        ko[0].humand.status.should.equal(404);
+        caught[0].error.message.should.match(/Employee not found/);
+        ok.length.should.equal(0);
+    });
+
+    it('absorbs Humand\'s automatic clock-out: the rejected out corrects the state, the next event is an in', async function () {
+        const { c1, ok, ko } = await load(flow(baseUrl));
+        c1.receive({ payload: evt('a1', '00123', 50, 'in') });
+        await until(() => ok.length === 1);
+        sim.autoClockOut('00123', ago(45));
+        c1.receive({ payload: evt('a2', '00123', 30) }); // we think: out; Humand: no open entry
+        await until(() => ko.length === 1);
+        ko[0].reason.should.match(/no open entry/);
+        c1.receive({ payload: evt('a3', '00123', 20) });
+        await until(() => ok.length === 2);
+        ok[1].payload.humand.action.should.equal('in');
+    });
+
+    it('drops a duplicate event id and a repeat swipe within debounce', async function () {
+        const { c1, ok, ko } = await load(flow(baseUrl, { debounce: 60 }));
+        c1.receive({ payload: evt('d1', '00123', 10, 'in') });
+        await until(() => ok.length === 1);
+        c1.receive({ payload: evt('d1', '00123', 10, 'in') });
+        c1.receive({ payload: { ...evt('d2', '00123', 9.5) } });
+        await until(() => ko.length === 2);
+        ko.map((m) => m.reasonCode).sort().should.eql(['debounce', 'duplicate']);
+        sim.journal.length.should.equal(1);
+    });
+
+    it('treats Humand\'s duplicate answer as delivered', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        const e = evt('z1', '00123', 10, 'in');
+        c1.receive({ payload: e });
+        await until(() => ok.length === 1);
+        c1.receive({ payload: { ...e, id: 'z1-again-from-another-source' } });
+        await until(() => ok.length === 2);
+        ok[1].payload.humand.status.should.equal(422);
+        sim.journal.length.should.equal(1);
+    });
+
+    it('retries a 503 and a 429 with back-off (fake timers) and delivers once', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        sim.setFaults({ count: 2, kinds: ['503', '429'], retryAfter: 20 });
+        c1.receive({ payload: evt('r1', '00123', 5, 'in') });
+        await waitingRetry();
+        sim.requests[0].status.should.equal(503);
+        await clock.tickAsync(2000);
+        await until(() => sim.requests.length === 2);
+        await waitingRetry();
+        sim.requests[1].status.should.equal(429);
+        await clock.tickAsync(15000);
+        sim.requests.length.should.equal(2);
+        await clock.tickAsync(6000);
+        await until(() => ok.length === 1);
+        sim.journal.length.should.equal(1);
+    });
+
+    it('retries after a timeout when Humand hangs', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        sim.setFaults({ count: 1, kinds: ['hang'] });
+        c1.receive({ payload: evt('h1', '00123', 5, 'in') });
+        await until(() => sim.requests.length === 1);
+        await clock.tickAsync(2100); // server timeout 2 s
+        await waitingRetry();
+        await clock.tickAsync(2000); // back-off
+        await until(() => ok.length === 1);
+        sim.journal.length.should.equal(1);
+    });
+
+    it('a malformed success body still counts as delivered; an HTML 502 is retried', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        sim.setFaults({ count: 2, kinds: ['html502', 'malformed'] });
+        c1.receive({ payload: evt('m1', '00123', 20, 'in') });
+        c1.receive({ payload: evt('m2', '00456', 20, 'in') });
+        await until(() => ok.length === 1);
+        await waitingRetry();
+        await clock.tickAsync(2000);
+        await until(() => ok.length === 2);
+        sim.journal.length.should.equal(2);
+    });
+
+    it('authentication failure: red status, nothing dropped, retried after the pause', async function () {
+        const { c1, ok, ko } = await load(flow(baseUrl), { s1: { apiKey: 'wrong' } });
+        c1.receive({ payload: evt('u1', '00123', 5, 'in') });
+        await until(() => sim.requests.length === 1);
+        await until(() => c1.status.args.some((a) => a[0].fill === 'red' && /authFailed|auth failed/.test(a[0].text)));
+        ok.length.should.equal(0);
+        ko.length.should.equal(0);
+        const server = helper.getNode('s1');
+        server.getDispatcher('', false, { concurrency: 1 }).stats().queued.should.equal(1);
+    });
+
+    it('holds a future event until due and does not send it early', async function () {
+        const { c1, ok } = await load(flow(baseUrl, { futureTolerance: 60 }));
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        c1.receive({ payload: evt('f1', '00123', -10, 'in') }); // 10 minutes ahead
+        await clock.tickAsync(9 * 60000);
+        sim.requests.length.should.equal(0);
+        await clock.tickAsync(61000);
+        await until(() => ok.length === 1);
+        sim.journal.length.should.equal(1);
+    });
+
+    it('dry run reports on output 1 and sends nothing', async function () {
+        const { c1, ok } = await load(flow(baseUrl, { dryRun: true }));
+        c1.receive({ payload: evt('y1', '00123', 5) });
+        await until(() => ok.length === 1);
+        ok[0].payload.humand.should.containEql({ action: 'in', status: 0 });
+        sim.requests.length.should.equal(0);
+    });
+
+    it('warns at start-up when the context store is not persistent', async function () {
+        const { c1 } = await load(flow(baseUrl));
+        c1.warn.args.map((a) => String(a[0])).some((t) => /notPersistent|not persistent/.test(t)).should.be.true();
+    });
+
+    it('two humand-clock nodes share the state of an employee', async function () {
+        const f = flow(baseUrl);
+        f.push({ id: 'c2', z: 'tab1', type: 'humand-clock', server: 's1', debounce: 0, wires: [['ok'], ['ko']] });
+        const { c1, ok } = await load(f);
+        c1.receive({ payload: evt('s1', '00123', 30) });
+        await until(() => ok.length === 1);
+        helper.getNode('c2').receive({ payload: evt('s2', '00123', 20) });
+        await until(() => ok.length === 2);
+        sim.journal.map((r) => r.type).should.eql(['START', 'END']);
+    });
+
+    it('state survives a re-deploy of the changed node', async function () {
+        const f = flow(baseUrl);
+        const { c1, ok } = await load(f);
+        c1.receive({ payload: evt('v1', '00123', 30) });
+        await until(() => ok.length === 1);
+        const changed = f.map((n) => (n.id === 'c1' ? { ...n, name: 'renamed', comment: 'Door {{device}}' } : n));
+        await deploy(changed, 'nodes', { s1: { apiKey: KEY } });
+        const c1b = helper.getNode('c1');
+        c1b.should.not.equal(c1);
+        c1b.name.should.equal('renamed');
+        c1b.receive({ payload: evt('v2', '00123', 20) });
+        await until(() => ok.length === 2);
+        sim.journal.map((r) => r.type).should.eql(['START', 'END']);
+        sim.journal[1].comment.should.equal('Door Main door');
+    });
+
+    for (const cache of [true, false]) {
+        it(`restart with a file context store (cache ${cache}): state and outbox survive, nothing sent twice`, async function () {
+            const dir = tmpDir();
+            const stores = { file: { module: 'localfilesystem', config: { dir, cache, flushInterval: 0 } } };
+            const f = flow(baseUrl, { store: 'file' });
+            const e1 = evt('k1', '00123', 40);
+            const e2 = evt('k2', '00123', 30);
+            const e3 = evt('k3', '00123', 20);
+            let t = await load(f, undefined, stores);
+            t.c1.warn.args.map((a) => String(a[0])).some((x) => /notPersistent|not persistent/.test(x)).should.be.false();
+            t.c1.receive({ payload: e1 });
+            await until(() => t.ok.length === 1);
+            // Humand is now slow to answer: the next record is in flight when Node-RED stops.
+            sim.setFaults({ count: 1, kinds: ['hang'] });
+            t.c1.receive({ payload: e2 });
+            await until(() => sim.requests.length === 2);
+            await helper.unload();
+            await Context.close();
+            fs.readdirSync(path.join(dir, 'context', 'global')).length.should.be.above(0);
+            sim.journal.length.should.equal(1);
+
+            t = await load(f, undefined, stores);
+            // The outbox is re-sent at start-up, with the action decided before the restart.
+            await until(() => t.ok.length === 1);
+            t.ok[0].payload.id.should.equal('k2');
+            t.c1.receive({ payload: e3 });
+            await until(() => t.ok.length === 2);
+            sim.journal.map((r) => [r.type, r.time]).should.eql([['START', e1.time], ['END', e2.time], ['START', e3.time]]);
+        });
+    }
+});
