@@ -1,0 +1,706 @@
+'use strict';
+// Local simulator of the Humand public API (SPEC 4.5, 8): clockIn / clockOut with Humand's rules
+// (alternation, no future entry, no duplicate), the paged users list, injectable faults and latency,
+// control routes under /__sim/ and a small HTML journal page. Node built-ins only; deterministic
+// (seeded PRNG, injectable clock, timers through the global setTimeout so sinon fake timers drive them).
+//
+//   node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]
+
+const http = require('http');
+const { URL } = require('url');
+const crypto = require('crypto');
+const { makeHumandUsers, mulberry32 } = require('./people');
+
+const FAULT_KINDS = ['503', '429', 'hang', 'malformed', 'html502', 'reset'];
+const MAX_BODY = 1024 * 1024;
+const FIRST_ENTRY_ID = 70001;
+const FIRST_SUMMARY_ID = 9001;
+const HTML_502 =
+    '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
+    '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+// ISO 8601 extended date-time with seconds optional, fraction optional, and a mandatory Z or ±hh:mm / ±hhmm / ±hh.
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+
+/** Epoch ms of an ISO-8601 date-time with an offset or Z, or undefined when it is not one (or not a real date). */
+function parseIsoWithOffset(s) {
+    if (typeof s !== 'string') return undefined;
+    const m = ISO_WITH_OFFSET.exec(s);
+    if (!m) return undefined;
+    const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
+    const sec = m[6] ? Number(m[6]) : 0;
+    const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return undefined;
+    const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    if (d > daysInMonth) return undefined;
+    let offsetMin = 0;
+    if (m[8] !== 'Z') {
+        const oh = Number(m[10]);
+        const om = m[11] ? Number(m[11]) : 0;
+        if (oh > 23 || om > 59) return undefined;
+        offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+    }
+    const utc = new Date(0);
+    utc.setUTCFullYear(y, mo - 1, d); // setUTCFullYear: years 0..99 are not mapped to 19xx
+    utc.setUTCHours(h, mi, sec, ms);
+    return utc.getTime() - offsetMin * 60000;
+}
+
+function escapeHtml(v) {
+    return String(v == null ? '' : v).replace(/[&<>"'`]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' })[c]);
+}
+
+function sha256(s) {
+    return crypto.createHash('sha256').update(String(s), 'utf8').digest();
+}
+
+function isPlainObject(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function normaliseFaults(spec) {
+    if (spec == null) return undefined;
+    if (!isPlainObject(spec)) throw new TypeError('faults: expected an object');
+    const kinds = spec.kinds === undefined ? ['503'] : spec.kinds;
+    if (!Array.isArray(kinds) || kinds.length === 0) throw new TypeError('faults: kinds must be a non-empty array');
+    const normKinds = kinds.map(String);
+    for (const k of normKinds) {
+        if (!FAULT_KINDS.includes(k)) throw new TypeError(`faults: unknown kind "${k}" (known: ${FAULT_KINDS.join(', ')})`);
+    }
+    let count;
+    if (spec.count !== undefined && spec.count !== null) {
+        count = Number(spec.count);
+        if (!Number.isInteger(count) || count < 0) throw new TypeError('faults: count must be an integer >= 0');
+    }
+    const ratio = spec.ratio === undefined || spec.ratio === null ? 1 : Number(spec.ratio);
+    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new TypeError('faults: ratio must be between 0 and 1');
+    const retryAfter = spec.retryAfter === undefined || spec.retryAfter === null ? 1 : Number(spec.retryAfter);
+    if (!Number.isFinite(retryAfter) || retryAfter < 0) throw new TypeError('faults: retryAfter must be a number of seconds >= 0');
+    const hangMs = spec.hangMs === undefined || spec.hangMs === null ? 0 : Number(spec.hangMs);
+    if (!Number.isFinite(hangMs) || hangMs < 0) throw new TypeError('faults: hangMs must be >= 0');
+    return { ratio, count, kinds: normKinds, retryAfter, hangMs };
+}
+
+/**
+ * @param {object} [options]
+ * @param {string[]} [options.apiKeys]  accepted verbatim after "Basic " (default ['test-key'])
+ * @param {object[]} [options.users]    Humand users (default makeHumandUsers(40))
+ * @param {string} [options.basePath]   default '/public/api/v1'
+ * @param {string} [options.clockInPath]  default '/time-tracking/entries/clockIn'
+ * @param {string} [options.clockOutPath] default '/time-tracking/entries/clockOut'
+ * @param {number} [options.futureToleranceMs] default 60000
+ * @param {() => number} [options.now]  clock (default Date.now, looked up at call time)
+ * @param {number} [options.seed]       PRNG seed for fault ratios (default 1)
+ */
+function createHumandSimulator(options = {}) {
+    const apiKeyHashes = (options.apiKeys === undefined ? ['test-key'] : options.apiKeys).map(sha256);
+    const basePath = ('/' + String(options.basePath === undefined ? '/public/api/v1' : options.basePath).replace(/^\/+|\/+$/g, '')).replace(/^\/$/, '');
+    const subPath = (p, dflt) => '/' + String(p || dflt).replace(/^\/+/, '');
+    const clockInPath = basePath + subPath(options.clockInPath, '/time-tracking/entries/clockIn');
+    const clockOutPath = basePath + subPath(options.clockOutPath, '/time-tracking/entries/clockOut');
+    const usersPath = basePath + '/users';
+    const futureToleranceMs = options.futureToleranceMs === undefined ? 60000 : Number(options.futureToleranceMs);
+    const now = typeof options.now === 'function' ? options.now : () => Date.now();
+    const seed = options.seed === undefined ? 1 : Number(options.seed) >>> 0;
+
+    const users = (options.users || makeHumandUsers(40)).map((u) => ({
+        id: u.id,
+        employeeInternalId: u.employeeInternalId == null ? null : String(u.employeeInternalId), // users without one exist
+        firstName: u.firstName,
+        lastName: u.lastName,
+        email: u.email,
+        status: u.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+        segmentations: Array.isArray(u.segmentations) ? u.segmentations : [],
+    }));
+    const usersById = new Map();
+    for (const u of users) {
+        if (u.employeeInternalId === null) continue;
+        if (usersById.has(u.employeeInternalId)) throw new Error(`duplicate employeeInternalId "${u.employeeInternalId}"`);
+        usersById.set(u.employeeInternalId, u);
+    }
+
+    const journal = [];
+    const requests = [];
+    // Per employee: { latest: record with the greatest time (ties: the later accepted), keys: Set('START|ms') }.
+    const byEmployee = new Map();
+    const summaries = new Map();
+    let nextId = FIRST_ENTRY_ID;
+    let nextSummaryId = FIRST_SUMMARY_ID;
+    let faults;
+    let faultRemaining;
+    let faultTurn = 0;
+    let rand = mulberry32(seed);
+    let latencyMs = 0;
+
+    let server;
+    const sockets = new Set();
+    const timers = new Set();
+    let closing;
+
+    function later(ms, fn) {
+        const t = setTimeout(() => {
+            timers.delete(t);
+            fn();
+        }, ms);
+        timers.add(t);
+    }
+
+    // ---- state -------------------------------------------------------------------------------------
+    function employeeState(id) {
+        let s = byEmployee.get(id);
+        if (!s) {
+            s = { latest: undefined, keys: new Set() };
+            byEmployee.set(id, s);
+        }
+        return s;
+    }
+
+    function summaryId(employeeInternalId, time) {
+        const key = employeeInternalId + '|' + time.slice(0, 10); // the day as the sender's offset sees it
+        let id = summaries.get(key);
+        if (id === undefined) {
+            id = nextSummaryId++;
+            summaries.set(key, id);
+        }
+        return id;
+    }
+
+    function store(user, type, time, timeMs, comment, source) {
+        const record = {
+            id: nextId++,
+            type,
+            employeeInternalId: user.employeeInternalId,
+            userId: user.id,
+            time,
+            timeMs,
+            comment,
+            source,
+            summaryId: summaryId(user.employeeInternalId, time),
+            receivedAt: new Date(now()).toISOString(),
+        };
+        journal.push(record);
+        const s = employeeState(user.employeeInternalId);
+        s.keys.add(type + '|' + timeMs);
+        if (!s.latest || timeMs >= s.latest.timeMs) s.latest = record;
+        return record;
+    }
+
+    function setFaults(spec) {
+        faults = normaliseFaults(spec);
+        if (faults && faults.count === 0) faults = undefined;
+        faultRemaining = faults ? faults.count : undefined;
+        faultTurn = 0;
+        rand = mulberry32(seed);
+        return faults ? { ...faults, kinds: faults.kinds.slice() } : null;
+    }
+
+    function clearFaults() {
+        setFaults(null);
+    }
+
+    function setLatency(ms) {
+        const v = Number(ms);
+        if (!Number.isFinite(v) || v < 0) throw new TypeError('latency: ms must be a number >= 0');
+        latencyMs = v;
+    }
+
+    function reset() {
+        journal.length = 0;
+        requests.length = 0;
+        byEmployee.clear();
+        summaries.clear();
+        nextId = FIRST_ENTRY_ID;
+        nextSummaryId = FIRST_SUMMARY_ID;
+        latencyMs = 0;
+        clearFaults();
+    }
+
+    function simError(status, code, message) {
+        const e = new Error(message);
+        e.status = status;
+        e.code = code;
+        return e;
+    }
+
+    /** Humand closes an open entry itself (automatic clock-out): an END with source AUTO_CLOSE. */
+    function autoClockOut(employeeInternalId, isoTime) {
+        const user = usersById.get(String(employeeInternalId));
+        if (!user) throw simError(404, 'EMPLOYEE_NOT_FOUND', 'Employee not found');
+        const timeMs = parseIsoWithOffset(isoTime);
+        if (timeMs === undefined) throw simError(400, 'INVALID_DATE', 'time must be an ISO-8601 date-time with an offset');
+        const latest = byEmployee.has(user.employeeInternalId) ? byEmployee.get(user.employeeInternalId).latest : undefined;
+        if (!latest || latest.type !== 'START') throw simError(422, 'EXIT_WITHOUT_ENTRY', 'The employee has no open entry');
+        if (timeMs < latest.timeMs) throw simError(422, 'INVALID_TIME', 'Exit is before entry');
+        return { ...store(user, 'END', isoTime, timeMs, null, 'AUTO_CLOSE') };
+    }
+
+    /** The fault for this clock request ({kind, hangMs, retryAfter}), or undefined. */
+    function pickFault() {
+        if (!faults) return undefined;
+        const f = faults;
+        let kind;
+        if (f.ratio >= 1 || rand() < f.ratio) {
+            kind = f.kinds[faultTurn % f.kinds.length];
+            faultTurn += 1;
+        }
+        if (faultRemaining !== undefined) {
+            faultRemaining -= 1;
+            if (faultRemaining <= 0) {
+                faults = undefined; // `count` requests seen: stop
+                faultRemaining = undefined;
+            }
+        }
+        return kind ? { kind, hangMs: f.hangMs, retryAfter: f.retryAfter } : undefined;
+    }
+
+    // ---- HTTP plumbing -----------------------------------------------------------------------------
+    function sendRaw(res, status, contentType, text, headers) {
+        if (res.writableEnded || res.destroyed) return;
+        res.writeHead(status, {
+            'Content-Type': contentType,
+            'Content-Length': Buffer.byteLength(text),
+            'Cache-Control': 'no-store',
+            ...headers,
+        });
+        res.end(text);
+    }
+
+    /** A string body is sent as HTML, anything else as JSON. */
+    function send(res, status, body, headers) {
+        if (typeof body === 'string') sendRaw(res, status, 'text/html; charset=utf-8', body, headers);
+        else sendRaw(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
+    }
+
+    function sendJson(res, status, body, headers) {
+        send(res, status, body === undefined ? null : body, headers);
+    }
+
+    function readBody(req) {
+        return new Promise((resolve) => {
+            const chunks = [];
+            let size = 0;
+            let tooLarge = false;
+            req.on('data', (c) => {
+                size += c.length;
+                if (size > MAX_BODY) tooLarge = true;
+                else chunks.push(c);
+            });
+            let done = false;
+            const finish = (r) => {
+                if (!done) {
+                    done = true;
+                    resolve(r);
+                }
+            };
+            req.on('end', () => finish({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
+            req.on('error', () => finish({ text: '', tooLarge: false, aborted: true }));
+            req.on('close', () => finish({ text: '', tooLarge: false, aborted: true })); // client gone before the end
+        });
+    }
+
+    function isJsonContentType(req) {
+        return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(String(req.headers['content-type'] || ''));
+    }
+
+    function authorised(req) {
+        const m = /^Basic (.+)$/i.exec(String(req.headers.authorization || ''));
+        if (!m) return false;
+        const h = sha256(m[1]);
+        let ok = false;
+        for (const k of apiKeyHashes) ok = crypto.timingSafeEqual(h, k) || ok;
+        return ok;
+    }
+
+    function parseJson(text) {
+        try {
+            return { ok: true, value: JSON.parse(text) };
+        } catch (e) {
+            return { ok: false };
+        }
+    }
+
+    // ---- clock requests ----------------------------------------------------------------------------
+    /** Applies auth and Humand's rules; returns [status, body] and stores the record on success. */
+    function clock(action, req, bodyText) {
+        if (!authorised(req)) return [401, { code: 'UNAUTHORIZED', message: 'Invalid API key' }];
+        if (!isJsonContentType(req)) return [400, { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' }];
+        const parsed = parseJson(bodyText);
+        if (!parsed.ok || !isPlainObject(parsed.value)) return [400, { code: 'BAD_REQUEST', message: 'The body must be a JSON object' }];
+        const body = parsed.value;
+        const { employeeId, now: time, comment } = body;
+        if (employeeId === undefined || employeeId === null || (typeof employeeId === 'string' && employeeId.trim() === '')) {
+            return [400, { code: 'BAD_REQUEST', message: 'employeeId is required' }];
+        }
+        if (typeof employeeId !== 'string') return [400, { code: 'BAD_REQUEST', message: 'employeeId must be a string' }];
+        if (time === undefined || time === null || (typeof time === 'string' && time.trim() === '')) {
+            return [400, { code: 'BAD_REQUEST', message: 'now is required' }];
+        }
+        if (comment !== undefined && comment !== null && typeof comment !== 'string') {
+            return [400, { code: 'BAD_REQUEST', message: 'comment must be a string' }];
+        }
+        const timeMs = parseIsoWithOffset(time);
+        if (timeMs === undefined) {
+            return [400, { code: 'INVALID_DATE', message: 'now must be an ISO-8601 date-time with an offset or Z' }];
+        }
+        const user = usersById.get(employeeId);
+        if (!user) return [404, { code: 'EMPLOYEE_NOT_FOUND', message: 'Employee not found' }];
+        if (user.status !== 'ACTIVE') return [422, { code: 'INACTIVE_EMPLOYEE', message: 'The employee is inactive' }];
+        if (timeMs - now() > futureToleranceMs) {
+            return [422, { code: 'FUTURE_ENTRY', message: 'Cannot register an entry in the future' }];
+        }
+        const type = action === 'clockIn' ? 'START' : 'END';
+        const s = byEmployee.get(employeeId);
+        if (s && s.keys.has(type + '|' + timeMs)) return [422, { code: 'DUPLICATED_ENTRY', message: 'Entry already exists' }];
+        const latest = s ? s.latest : undefined;
+        if (type === 'START') {
+            if (latest && latest.type === 'START') {
+                return [422, { code: 'ENTRY_WITHOUT_EXIT', message: 'The employee has an entry without exit' }];
+            }
+        } else {
+            if (!latest || latest.type === 'END') return [422, { code: 'EXIT_WITHOUT_ENTRY', message: 'The employee has no open entry' }];
+            if (timeMs < latest.timeMs) return [422, { code: 'INVALID_TIME', message: 'Exit is before entry' }];
+        }
+        const r = store(user, type, time, timeMs, comment === undefined ? null : comment, 'INTEGRATION');
+        return [
+            201,
+            {
+                id: r.id,
+                type: r.type,
+                time: new Date(r.timeMs).toISOString(),
+                userId: r.userId,
+                employeeInternalId: r.employeeInternalId,
+                summaryId: r.summaryId,
+                source: 'INTEGRATION',
+                createdBy: 1,
+                comment: r.comment,
+                siteId: null,
+                location: null,
+            },
+        ];
+    }
+
+    function clockRequest(action, req, res, bodyText) {
+        const parsed = parseJson(bodyText);
+        const b = parsed.ok && isPlainObject(parsed.value) ? parsed.value : {};
+        const entry = {
+            action,
+            employeeId: b.employeeId === undefined ? null : b.employeeId,
+            now: b.now === undefined ? null : b.now,
+            status: null,
+            code: null,
+            fault: null,
+            receivedAt: new Date(now()).toISOString(),
+        };
+        const fault = pickFault();
+        if (fault) entry.fault = fault.kind;
+        const finish = (status, code) => {
+            entry.status = status;
+            entry.code = code;
+            requests.push(entry);
+        };
+        if (!fault || fault.kind === 'malformed' || (fault.kind === 'hang' && fault.hangMs > 0)) {
+            const run = () => {
+                const [status, body] = clock(action, req, bodyText);
+                finish(status, body.code || null);
+                if (fault && fault.kind === 'malformed') {
+                    // The record is stored; only the answer is broken: JSON cut after 10 characters.
+                    sendRaw(res, status, 'application/json; charset=utf-8', JSON.stringify(body).slice(0, 10));
+                } else {
+                    sendJson(res, status, body);
+                }
+            };
+            if (fault && fault.kind === 'hang') later(fault.hangMs, run);
+            else run();
+            return;
+        }
+        switch (fault.kind) {
+            case '503':
+                finish(503, 'SERVICE_UNAVAILABLE');
+                return sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Service temporarily unavailable' });
+            case '429':
+                finish(429, 'TOO_MANY_REQUESTS');
+                return sendJson(res, 429, { code: 'TOO_MANY_REQUESTS', message: 'Too many requests' }, { 'Retry-After': String(fault.retryAfter) });
+            case 'html502':
+                finish(502, 'BAD_GATEWAY');
+                return send(res, 502, HTML_502);
+            case 'reset':
+                finish(null, 'RESET');
+                req.socket.destroy();
+                return undefined;
+            case 'hang':
+            default:
+                finish(null, 'HANG'); // held open until the client gives up or the simulator closes
+                return undefined;
+        }
+    }
+
+    // ---- users ------------------------------------------------------------------------------------
+    function intParam(v, dflt) {
+        if (v === null || v === '' || !/^-?\d+$/.test(v.trim())) return dflt;
+        return parseInt(v, 10);
+    }
+
+    function usersPage(url) {
+        const page = Math.max(1, intParam(url.searchParams.get('page'), 1));
+        const limit = Math.min(100, Math.max(1, intParam(url.searchParams.get('limit'), 10)));
+        const start = (page - 1) * limit;
+        return { count: users.length, users: users.slice(start, start + limit).map(publicUser) };
+    }
+
+    function publicUser(u) {
+        return { ...u, segmentations: u.segmentations.slice() };
+    }
+
+    // ---- HTML page --------------------------------------------------------------------------------
+    function htmlPage() {
+        const last = journal.slice(-50).reverse();
+        const starts = journal.filter((r) => r.type === 'START').length;
+        const failed = requests.filter((r) => r.status === null || r.status >= 400).length;
+        const faulted = requests.filter((r) => r.fault).length;
+        const active = users.filter((u) => u.status === 'ACTIVE').length;
+        const rows = last
+            .map((r) => {
+                const u = usersById.get(r.employeeInternalId);
+                const name = u ? `${u.firstName} ${u.lastName}` : '';
+                return (
+                    `<tr><td>${escapeHtml(r.time)}</td><td>${escapeHtml(r.employeeInternalId)} ${escapeHtml(name)}</td>` +
+                    `<td>${escapeHtml(r.type)}</td><td>${escapeHtml(r.comment)}</td><td>${escapeHtml(r.source)}</td></tr>`
+                );
+            })
+            .join('\n');
+        return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="5">
+<title>Humand simulator</title>
+<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>
+</head>
+<body>
+<h1>Humand simulator</h1>
+<p>Accepted records: <b>${journal.length}</b> (${starts} in, ${journal.length - starts} out) &middot;
+clock requests: <b>${requests.length}</b> (${failed} not accepted, ${faulted} with an injected fault) &middot;
+users: ${users.length} (${active} active) &middot; latency: ${escapeHtml(latencyMs)} ms &middot;
+faults: ${faults ? escapeHtml(faults.kinds.join(', ') + ' @ ' + faults.ratio) : 'none'}</p>
+<table>
+<thead><tr><th>Time</th><th>Employee</th><th>Type</th><th>Comment</th><th>Source</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="5">No records yet</td></tr>'}
+</tbody>
+</table>
+</body>
+</html>
+`;
+    }
+
+    // ---- control routes ---------------------------------------------------------------------------
+    function control(method, path, req, res, bodyText) {
+        let body = {};
+        if (method === 'POST' && bodyText.trim() !== '') {
+            const parsed = parseJson(bodyText);
+            if (!parsed.ok) return sendJson(res, 400, { code: 'BAD_REQUEST', message: 'The body must be JSON' });
+            body = parsed.value;
+        }
+        const route = `${method} ${path}`;
+        try {
+            switch (route) {
+                case 'GET /__sim/journal':
+                    return sendJson(res, 200, journal);
+                case 'GET /__sim/requests':
+                    return sendJson(res, 200, requests);
+                case 'GET /__sim/users':
+                    return sendJson(res, 200, users);
+                case 'GET /__sim/faults':
+                    return sendJson(res, 200, { faults: faults || null, remaining: faultRemaining === undefined ? null : faultRemaining, latencyMs });
+                case 'POST /__sim/faults':
+                    return sendJson(res, 200, { ok: true, faults: setFaults(body) });
+                case 'DELETE /__sim/faults':
+                    clearFaults();
+                    return sendJson(res, 200, { ok: true });
+                case 'POST /__sim/reset':
+                    reset();
+                    return sendJson(res, 200, { ok: true });
+                case 'POST /__sim/auto-clock-out': {
+                    const b = isPlainObject(body) ? body : {};
+                    return sendJson(res, 201, autoClockOut(b.employeeInternalId, b.time));
+                }
+                case 'POST /__sim/latency':
+                    setLatency(isPlainObject(body) ? body.ms : undefined);
+                    return sendJson(res, 200, { ok: true, ms: latencyMs });
+                default:
+                    return sendJson(res, 404, { code: 'NOT_FOUND', message: 'Not found' });
+            }
+        } catch (e) {
+            return sendJson(res, e.status || 400, { code: e.code || 'BAD_REQUEST', message: e.message });
+        }
+    }
+
+    // ---- dispatcher -------------------------------------------------------------------------------
+    async function handle(req, res) {
+        let url;
+        try {
+            url = new URL(req.url, 'http://sim.invalid');
+        } catch (e) {
+            return sendJson(res, 400, { code: 'BAD_REQUEST', message: 'Bad request' });
+        }
+        const path = url.pathname;
+        const method = req.method;
+        const { text, tooLarge, aborted } = await readBody(req);
+        if (aborted) return undefined;
+        if (tooLarge) return sendJson(res, 413, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' });
+
+        if (path.startsWith('/__sim/')) return control(method, path, req, res, text);
+        if (path === '/' && method === 'GET') return send(res, 200, htmlPage());
+
+        let api;
+        if (method === 'POST' && (path === clockInPath || path === clockOutPath)) {
+            api = () => clockRequest(path === clockInPath ? 'clockIn' : 'clockOut', req, res, text);
+        } else if (method === 'GET' && (path === usersPath || path.startsWith(usersPath + '/'))) {
+            api = () => {
+                if (!authorised(req)) return sendJson(res, 401, { code: 'UNAUTHORIZED', message: 'Invalid API key' });
+                if (path === usersPath) return sendJson(res, 200, usersPage(url));
+                let id;
+                try {
+                    id = decodeURIComponent(path.slice(usersPath.length + 1));
+                } catch (e) {
+                    id = undefined;
+                }
+                const u = id === undefined ? undefined : usersById.get(id);
+                if (!u) return sendJson(res, 404, { code: 'EMPLOYEE_NOT_FOUND', message: 'Employee not found' });
+                return sendJson(res, 200, publicUser(u));
+            };
+        } else {
+            return sendJson(res, 404, { code: 'NOT_FOUND', message: 'Not found' });
+        }
+        if (latencyMs > 0) later(latencyMs, api);
+        else api();
+        return undefined;
+    }
+
+    function listen(port = 0, host = '127.0.0.1') {
+        if (server) return Promise.reject(new Error('humand simulator: already listening'));
+        closing = undefined;
+        server = http.createServer((req, res) => {
+            handle(req, res).catch((e) => {
+                if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Simulator error' });
+                else res.destroy(e);
+            });
+        });
+        server.on('connection', (socket) => {
+            sockets.add(socket);
+            socket.on('close', () => sockets.delete(socket));
+        });
+        return new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, host, () => {
+                server.removeListener('error', reject);
+                const actual = server.address().port;
+                const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+                const root = `http://${shown}:${actual}`;
+                sim.port = actual;
+                sim.url = root;
+                sim.baseUrl = root + basePath;
+                resolve({ port: actual, baseUrl: sim.baseUrl, url: root });
+            });
+        });
+    }
+
+    function close() {
+        if (!server) return Promise.resolve();
+        if (closing) return closing;
+        const s = server;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        closing = new Promise((resolve) => {
+            s.close(() => {
+                if (server === s) server = undefined;
+                resolve();
+            });
+            for (const socket of sockets) socket.destroy();
+            sockets.clear();
+        });
+        return closing;
+    }
+
+    const sim = {
+        journal,
+        requests,
+        users,
+        port: undefined,
+        url: undefined,
+        baseUrl: undefined,
+        listen,
+        close,
+        setFaults,
+        clearFaults,
+        setLatency,
+        autoClockOut,
+        reset,
+    };
+    return sim;
+}
+
+module.exports = { createHumandSimulator };
+
+// ---- CLI --------------------------------------------------------------------------------------------
+function parseArgs(argv) {
+    const out = { port: 3001, host: '127.0.0.1', users: 40, apiKeys: [], seed: 1, latency: 0 };
+    for (let i = 0; i < argv.length; i++) {
+        let [name, value] = argv[i].split(/=(.*)/s, 2);
+        if (value === undefined && argv[i].startsWith('--')) value = argv[++i];
+        switch (name) {
+            case '--port':
+                out.port = Number(value);
+                break;
+            case '--host':
+                out.host = value;
+                break;
+            case '--users':
+                out.users = Number(value);
+                break;
+            case '--api-key':
+                out.apiKeys.push(value);
+                break;
+            case '--seed':
+                out.seed = Number(value);
+                break;
+            case '--latency':
+                out.latency = Number(value);
+                break;
+            default:
+                throw new Error(`unknown option ${name}`);
+        }
+    }
+    if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0..65535');
+    if (!Number.isInteger(out.users) || out.users < 0) throw new Error('--users must be an integer >= 0');
+    if (out.apiKeys.some((k) => !k)) throw new Error('--api-key needs a value');
+    if (out.apiKeys.length === 0) out.apiKeys.push('test-key');
+    return out;
+}
+
+if (require.main === module) {
+    let args;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        console.error(`humand-sim: ${e.message}`);
+        console.error('usage: node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]');
+        process.exit(2);
+    }
+    const sim = createHumandSimulator({ apiKeys: args.apiKeys, users: makeHumandUsers(args.users), seed: args.seed });
+    if (args.latency) sim.setLatency(args.latency);
+    sim.listen(args.port, args.host).then(
+        ({ baseUrl }) => {
+            console.log(`humand-sim listening on ${baseUrl}`);
+        },
+        (e) => {
+            console.error(`humand-sim: cannot listen on ${args.host}:${args.port}: ${e.message}`);
+            process.exit(1);
+        },
+    );
+    const stop = () => {
+        sim.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+}
