@@ -58,6 +58,8 @@ export = function (RED: NodeAPI): void {
         let warned = new Set<string>();
         let setupError: string | undefined;
         let service: DirectoryService | undefined;
+        /** Refreshes asked for by msg.topic "refresh": their failure goes to done(err), not a second node.error. */
+        let manualRefreshes = 0;
 
         const issues = validateTable(entries).filter((i) => i.kind !== 'duplicate');
         if (issues.length > 0) {
@@ -84,7 +86,7 @@ export = function (RED: NodeAPI): void {
             }
             if (fallback) parts.push(RED._('identity-map.status.fallback'));
             const summary = parts.join(' · ');
-            if (service && !st?.directory && st?.refreshing) {
+            if (service && !st?.directory && !service.failing) {
                 node.status({ fill: 'grey', shape: 'ring', text: RED._('identity-map.status.loading') + (summary ? ' · ' + summary : '') });
             } else if (service?.failing) {
                 const error = (st?.lastError ?? '').slice(0, 60);
@@ -108,6 +110,14 @@ export = function (RED: NodeAPI): void {
             }, STATUS_THROTTLE_MS);
         }
 
+        function refreshError(message: string): string {
+            const st = service?.state();
+            return RED._('identity-map.errors.refresh', {
+                error: message,
+                kept: st?.directory ? RED._('identity-map.errors.kept', { count: String(st.directory.size), time: hhmm(st.refreshedAt) }) : '',
+            });
+        }
+
         if (config.server && !server) {
             setupError = RED._('identity-map.errors.serverMissing');
         } else if (server) {
@@ -125,12 +135,7 @@ export = function (RED: NodeAPI): void {
                 onRefreshError: (message) => {
                     warned = new Set();
                     health.failure(message);
-                    const st = service?.state();
-                    const text = RED._('identity-map.errors.refresh', {
-                        error: message,
-                        kept: st?.directory ? RED._('identity-map.errors.kept', { count: String(st.directory.size), time: hhmm(st.refreshedAt) }) : '',
-                    });
-                    node.error(text, { topic: 'refresh', payload: message });
+                    if (manualRefreshes === 0) node.error(refreshError(message), { topic: 'refresh', payload: message });
                 },
                 onCacheError: (message) => node.warn(RED._('identity-map.warn.cache', { error: message })),
             });
@@ -230,9 +235,16 @@ export = function (RED: NodeAPI): void {
                     done(new Error(setupError ?? RED._('identity-map.errors.noServer')));
                     return;
                 }
+                manualRefreshes++;
                 service.refresh().then(
-                    () => done(),
-                    (err: unknown) => done(new Error(RED._('identity-map.errors.refresh', { error: errorMessage(err), kept: '' }))),
+                    () => {
+                        manualRefreshes--;
+                        done();
+                    },
+                    (err: unknown) => {
+                        manualRefreshes--;
+                        done(new Error(refreshError(errorMessage(err))));
+                    },
                 );
                 return;
             }
