@@ -1,0 +1,200 @@
+/**
+ * Artemis OpenAPI client: signed POSTs, envelope classification, paging through door events in
+ * windows of at most 31 days, the per-event-type fallback (merged by eventId), the person list and
+ * the event subscription calls. No Node-RED dependency.
+ */
+import { createHttpClient, HttpClient, HttpClientOptions, HttpFailure } from '../http';
+import { isRecord } from '../types';
+import { signRequest } from './sign';
+import { apiError, ArtemisError, EVENT_TYPE_REQUIRED_CODES, redactArtemisMessage } from './errors';
+import { splitWindows } from './window';
+
+export const PATHS = {
+    doorEvents: '/artemis/api/acs/v1/door/events',
+    personList: '/artemis/api/resource/v1/person/personList',
+    subscribe: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes',
+    unsubscribe: '/artemis/api/eventService/v1/eventUnSubscriptionByEventTypes',
+    subscriptionView: '/artemis/api/eventService/v1/eventSubscriptionView',
+    version: '/artemis/api/common/v1/version',
+} as const;
+
+export interface ArtemisClientOptions extends Omit<HttpClientOptions, 'maxBodyBytes'> {
+    appKey: string;
+    appSecret: string;
+    maxBodyBytes?: number;
+    /** For tests: a fixed clock for x-ca-timestamp. */
+    now?: () => number;
+}
+
+export interface Page {
+    total: number;
+    pageNo: number;
+    pageSize: number;
+    list: unknown[];
+}
+
+/** How door events are queried: without eventType (auto-falling back to per-type), or always per type. */
+export type EventTypeMode = 'auto' | 'perType';
+
+export interface DoorEventQuery {
+    /** Epoch ms, inclusive. */
+    fromMs: number;
+    /** Epoch ms. */
+    toMs: number;
+    eventTypes: number[];
+    doorIndexCodes: string[];
+    pageSize: number;
+    /** Formats a request time (ISO 8601 with offset). */
+    formatTime: (ms: number) => string;
+    signal?: AbortSignal;
+    /** Safety bound on pages per window and type. */
+    maxPages?: number;
+}
+
+export interface DoorEventResult {
+    /** Records in the order received, unique by eventId (records without eventId are kept as they are). */
+    records: unknown[];
+    pages: number;
+    /** True when the per-type fallback was used. */
+    perType: boolean;
+}
+
+export class ArtemisClient {
+    private readonly http: HttpClient;
+    /** Learnt from the server: it refuses door-event queries without eventType. */
+    requiresEventType = false;
+
+    constructor(private readonly options: ArtemisClientOptions) {
+        this.http = createHttpClient({ ...options, maxBodyBytes: options.maxBodyBytes ?? 50 * 1024 * 1024 });
+    }
+
+    /** One signed call; resolves `data` of a `code: "0"` envelope, throws ArtemisError otherwise. */
+    async call(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+        const signed = signRequest({
+            appKey: this.options.appKey,
+            appSecret: this.options.appSecret,
+            method: 'POST',
+            path,
+            timestamp: this.options.now ? this.options.now() : undefined,
+        });
+        const secrets = { appKey: this.options.appKey, appSecret: this.options.appSecret, stringToSign: signed.stringToSign };
+        let res;
+        try {
+            res = await this.http.request('POST', path, { headers: signed.headers, body, signal });
+        } catch (err) {
+            if (err instanceof HttpFailure) {
+                const short = err.kind === 'tls' ? 'TLS' : err.kind === 'timeout' ? 'timeout' : err.kind;
+                throw new ArtemisError('transport', err.message, short);
+            }
+            throw err;
+        }
+        if (res.status !== 200) {
+            const hint =
+                res.status === 404
+                    ? ': path not found (is the OpenAPI component installed, is the port right?)'
+                    : res.status === 401 || res.status === 403
+                      ? ': refused (check AppKey/AppSecret and the clock)'
+                      : '';
+            const gatewayMsg = res.headers['x-ca-error-message'];
+            const extra = gatewayMsg ? ` (${redactArtemisMessage(gatewayMsg, secrets)})` : '';
+            throw new ArtemisError('http', `HTTP ${res.status}${hint}${extra}`, `HTTP ${res.status}`, { status: res.status });
+        }
+        if (!isRecord(res.json)) {
+            const looksHtml = /^\s*</.test(res.text);
+            throw new ArtemisError(
+                'malformed',
+                looksHtml ? 'the server answered an HTML page instead of JSON' : 'the server answered invalid or truncated JSON',
+                looksHtml ? 'HTML answer' : 'bad JSON',
+            );
+        }
+        const code = res.json.code === undefined || res.json.code === null ? '' : String(res.json.code);
+        if (code !== '0') throw apiError(code === '' ? '(none)' : code, res.json.msg, secrets);
+        return res.json.data;
+    }
+
+    /** A paged call: `data` must be `{ total, list: [] }`. */
+    async page(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<Page> {
+        const data = await this.call(path, body, signal);
+        if (data === undefined || data === null) return { total: 0, pageNo: Number(body.pageNo) || 1, pageSize: Number(body.pageSize) || 0, list: [] };
+        if (!isRecord(data) || (data.list !== undefined && data.list !== null && !Array.isArray(data.list))) {
+            throw new ArtemisError('malformed', 'the server answered a page without a list', 'bad page');
+        }
+        const list = Array.isArray(data.list) ? data.list : [];
+        const total = Number(data.total);
+        return {
+            total: Number.isFinite(total) ? total : list.length,
+            pageNo: Number(data.pageNo) || Number(body.pageNo) || 1,
+            pageSize: Number(data.pageSize) || Number(body.pageSize) || list.length,
+            list,
+        };
+    }
+
+    /** All pages of a paged call, until `total` is reached or a short page. */
+    async allPages(path: string, body: Record<string, unknown>, pageSize: number, signal?: AbortSignal, maxPages = 10000): Promise<{ list: unknown[]; pages: number }> {
+        const list: unknown[] = [];
+        let pages = 0;
+        for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
+            const page = await this.page(path, { ...body, pageNo, pageSize }, signal);
+            pages++;
+            list.push(...page.list);
+            if (page.list.length < pageSize || pageNo * pageSize >= page.total) break;
+        }
+        return { list, pages };
+    }
+
+    /** Door events of [fromMs, toMs] in ≤31-day windows; per configured type when the server requires eventType. */
+    async doorEvents(query: DoorEventQuery, mode: EventTypeMode = 'auto'): Promise<DoorEventResult> {
+        const merged = new Map<string, unknown>();
+        const loose: unknown[] = [];
+        let pages = 0;
+        let perType = mode === 'perType' || this.requiresEventType;
+        const add = (records: unknown[]): void => {
+            for (const r of records) {
+                const id = isRecord(r) && (typeof r.eventId === 'string' || typeof r.eventId === 'number') ? String(r.eventId) : undefined;
+                if (id === undefined || id === '') loose.push(r);
+                else if (!merged.has(id)) merged.set(id, r);
+            }
+        };
+        for (const [from, to] of splitWindows(query.fromMs, query.toMs)) {
+            const base: Record<string, unknown> = { startTime: query.formatTime(from), endTime: query.formatTime(to) };
+            if (query.doorIndexCodes.length > 0) base.doorIndexCodes = query.doorIndexCodes;
+            if (!perType) {
+                try {
+                    const r = await this.allPages(PATHS.doorEvents, base, query.pageSize, query.signal, query.maxPages);
+                    pages += r.pages;
+                    add(r.list);
+                    continue;
+                } catch (err) {
+                    if (!(err instanceof ArtemisError && err.kind === 'api' && err.code && EVENT_TYPE_REQUIRED_CODES.has(err.code.toLowerCase())) || query.eventTypes.length === 0) {
+                        throw err;
+                    }
+                    perType = true;
+                    this.requiresEventType = true;
+                }
+            }
+            for (const eventType of query.eventTypes) {
+                const r = await this.allPages(PATHS.doorEvents, { ...base, eventType }, query.pageSize, query.signal, query.maxPages);
+                pages += r.pages;
+                add(r.list);
+            }
+        }
+        return { records: [...merged.values(), ...loose], pages, perType };
+    }
+
+    /** The whole person list. */
+    async persons(pageSize = 200, signal?: AbortSignal): Promise<unknown[]> {
+        return (await this.allPages(PATHS.personList, {}, pageSize, signal, 1000)).list;
+    }
+
+    async subscribe(eventTypes: number[], eventDest: string, signal?: AbortSignal): Promise<void> {
+        await this.call(PATHS.subscribe, { eventTypes, eventDest, passBack: 0 }, signal);
+    }
+
+    async unsubscribe(eventTypes: number[], signal?: AbortSignal): Promise<void> {
+        await this.call(PATHS.unsubscribe, { eventTypes }, signal);
+    }
+
+    destroy(): void {
+        this.http.destroy();
+    }
+}

@@ -1,0 +1,210 @@
+/**
+ * Turns HikCentral door-event records (polled) and OnEventNotify events (pushed) into attendance
+ * events (SPEC 3): filters, person / device, direction from inAndOutType with the per-door / per-reader
+ * override table. Every record gets exactly one outcome: an event, a skip (not attendance) or a problem.
+ */
+import { AttendanceEvent, Direction, isRecord } from '../types';
+import { formatIso, parseOffsetTime } from '../time';
+
+/** Face authentication FAILED: never attendance, even when configured. */
+export const FAILED_FACE_TYPE = 197151;
+export const DEFAULT_EVENT_TYPES = [196893, 198914];
+
+export type OverrideAction = 'in' | 'out' | 'ignore';
+
+export interface DirectionOverride {
+    /** Door index code or reader (device) index code. */
+    id: string;
+    action: OverrideAction;
+}
+
+export interface NormaliseOptions {
+    /** Accepted event types (197151 is always refused). Empty: the defaults. */
+    eventTypes: number[];
+    /** Accepted door index codes; empty: all. */
+    doorIndexCodes: string[];
+    overrides: DirectionOverride[];
+}
+
+export type Outcome =
+    | { kind: 'event'; event: AttendanceEvent; ms: number }
+    | { kind: 'skip'; reason: string; id?: string }
+    | { kind: 'problem'; reason: string; id?: string };
+
+/** Parses the editor's event-type text ("196893, 198914") into numbers; 197151 is removed. */
+export function parseEventTypes(value: unknown): { types: number[]; refused: number[]; invalid: string[] } {
+    const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,;]+/);
+    const types: number[] = [];
+    const refused: number[] = [];
+    const invalid: string[] = [];
+    for (const raw of parts) {
+        const p = raw.trim();
+        if (p === '') continue;
+        if (!/^\d+$/.test(p)) {
+            invalid.push(p);
+            continue;
+        }
+        const n = Number(p);
+        if (n === FAILED_FACE_TYPE) {
+            if (!refused.includes(n)) refused.push(n);
+        } else if (!types.includes(n)) types.push(n);
+    }
+    return { types, refused, invalid };
+}
+
+/** Parses a comma / space separated list of door codes. */
+export function parseCodeList(value: unknown): string[] {
+    const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,;]+/);
+    return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/** Validates the editor's override rows; bad rows are reported, not used. */
+export function parseOverrides(value: unknown): { overrides: DirectionOverride[]; invalid: string[] } {
+    const overrides: DirectionOverride[] = [];
+    const invalid: string[] = [];
+    if (!Array.isArray(value)) return { overrides, invalid };
+    for (const row of value) {
+        if (!isRecord(row)) continue;
+        const id = String(row.id ?? '').trim();
+        const action = String(row.action ?? '').trim().toLowerCase();
+        if (id === '') continue;
+        if (action !== 'in' && action !== 'out' && action !== 'ignore') invalid.push(id);
+        else overrides.push({ id, action });
+    }
+    return { overrides, invalid };
+}
+
+function str(value: unknown): string | undefined {
+    if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    return undefined;
+}
+
+/** inAndOutType / ExtEventInOut: 1 = in, 0 = out, anything else unknown. */
+export function directionFromCode(value: unknown): Direction | null {
+    const s = str(value);
+    if (s === '1') return 'in';
+    if (s === '0') return 'out';
+    return null;
+}
+
+const NO_PERSON = new Set(['0', '-1']);
+
+/**
+ * A polled door-event record (acs/v1/door/events `data.list[i]`). Records with an empty / "0" / "-1"
+ * personId are door events without a person and are skipped; a record without the personId field
+ * at all, without eventId, or with a bad eventTime is a problem.
+ */
+export function normaliseDoorEvent(record: unknown, options: NormaliseOptions): Outcome {
+    if (!isRecord(record)) return { kind: 'problem', reason: 'record is not an object' };
+    const eventId = str(record.eventId);
+    if (eventId === undefined) return { kind: 'problem', reason: 'record has no eventId' };
+    const id = `hikcentral:${eventId}`;
+    const eventType = Number(str(record.eventType));
+    if (eventType === FAILED_FACE_TYPE) return { kind: 'skip', reason: 'failed face authentication (197151)', id };
+    const types = options.eventTypes.length > 0 ? options.eventTypes : DEFAULT_EVENT_TYPES;
+    if (!types.includes(eventType)) return { kind: 'skip', reason: `event type ${String(record.eventType)} not selected`, id };
+    const door = str(record.doorIndexCode);
+    if (options.doorIndexCodes.length > 0 && (door === undefined || !options.doorIndexCodes.includes(door))) {
+        return { kind: 'skip', reason: `door ${door ?? '(none)'} not selected`, id };
+    }
+    if (!('personId' in record)) return { kind: 'problem', reason: 'record has no personId field', id };
+    const personId = str(record.personId);
+    if (personId === undefined || NO_PERSON.has(personId)) return { kind: 'skip', reason: 'no person (door event)', id };
+    const parsed = parseOffsetTime(record.eventTime);
+    if (!parsed) return { kind: 'problem', reason: `bad eventTime ${JSON.stringify(record.eventTime ?? null).slice(0, 60)}`, id };
+
+    const reader = str(record.readerDevIndexCode);
+    let direction = directionFromCode(record.inAndOutType);
+    const override =
+        (reader !== undefined ? options.overrides.find((o) => o.id === reader) : undefined) ??
+        (door !== undefined ? options.overrides.find((o) => o.id === door) : undefined);
+    if (override) {
+        if (override.action === 'ignore') return { kind: 'skip', reason: `ignored by override for ${override.id}`, id };
+        direction = override.action;
+    }
+    const given = str(record.personGivenName);
+    const family = str(record.personFamilyName);
+    const name = str(record.personName) ?? ([given, family].filter((x) => x !== undefined).join(' ') || undefined);
+    const code = str(record.personCode) ?? str(record.jobNo) ?? str(record.ExtEventPersonNo);
+    const event: AttendanceEvent = {
+        id,
+        source: 'hikcentral',
+        person: { id: personId, ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) },
+        time: formatIso(parsed.dt),
+        direction,
+        ...(door !== undefined ? { device: { id: door, ...(str(record.doorName) ? { name: str(record.doorName) } : {}) } } : {}),
+        raw: record,
+    };
+    return { kind: 'event', event, ms: parsed.ms };
+}
+
+/**
+ * An OnEventNotify event mapped to the door-event record shape, so one normaliser and one dedup serve
+ * both modes. `resolvePerson` maps the pushed person number (ExtEventPersonNo) to the polled personId
+ * and name when the person list is known.
+ */
+export function pushToDoorRecord(
+    ev: unknown,
+    resolvePerson?: (personNo: string) => { personId: string; personCode?: string; personName?: string } | undefined,
+): unknown {
+    if (!isRecord(ev)) return ev;
+    const data = isRecord(ev.data) ? ev.data : {};
+    const record: Record<string, unknown> = {
+        eventId: ev.eventId,
+        eventType: ev.eventType ?? data.ExtEventCode,
+        eventTime: ev.happenTime,
+        doorIndexCode: ev.srcIndex ?? data.ExtEventDoorID,
+        doorName: ev.srcName,
+        inAndOutType: data.ExtEventInOut,
+        readerDevIndexCode: data.ExtEventReaderID,
+        cardNo: data.ExtEventCardNo,
+        pushed: ev,
+    };
+    if ('ExtEventPersonNo' in data) {
+        const personNo = str(data.ExtEventPersonNo);
+        record.personId = personNo ?? '';
+        if (personNo !== undefined && !NO_PERSON.has(personNo)) {
+            const found = resolvePerson ? resolvePerson(personNo) : undefined;
+            record.personId = found ? found.personId : personNo;
+            record.personCode = found?.personCode ?? personNo;
+            if (found?.personName) record.personName = found.personName;
+        }
+    }
+    return record;
+}
+
+/** The events of an OnEventNotify body (`params.events`), or null when the body is not one. */
+export function pushEvents(body: unknown): unknown[] | null {
+    if (!isRecord(body)) return null;
+    const params = isRecord(body.params) ? body.params : undefined;
+    if (!params || !Array.isArray(params.events)) return null;
+    return params.events;
+}
+
+/** person list entries → lookup by personId and by personCode. */
+export interface PersonInfo {
+    personId: string;
+    personCode?: string;
+    personName?: string;
+}
+
+export function indexPersons(list: unknown[]): { byId: Map<string, PersonInfo>; byCode: Map<string, PersonInfo> } {
+    const byId = new Map<string, PersonInfo>();
+    const byCode = new Map<string, PersonInfo>();
+    for (const p of list) {
+        if (!isRecord(p)) continue;
+        const personId = str(p.personId);
+        if (personId === undefined) continue;
+        const given = str(p.personGivenName);
+        const family = str(p.personFamilyName);
+        const info: PersonInfo = {
+            personId,
+            personCode: str(p.personCode) ?? str(p.jobNo),
+            personName: str(p.personName) ?? ([given, family].filter((x) => x !== undefined).join(' ') || undefined),
+        };
+        byId.set(personId, info);
+        if (info.personCode) byCode.set(info.personCode, info);
+    }
+    return { byId, byCode };
+}

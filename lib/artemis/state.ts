@@ -1,0 +1,75 @@
+/**
+ * Source state in a context store: the cursor (ISO time up to which events were fetched) and a bounded
+ * list of recently emitted event ids. Keys `attendanceBridge_artemis_<safeKey(nodeId)>_cursor|recent`.
+ */
+import { DateTime } from 'luxon';
+import { KeyValueStore, safeKey } from '../context';
+
+export const DEFAULT_MAX_RECENT = 20000;
+
+export function stateKeyPrefix(nodeId: string): string {
+    return `attendanceBridge_artemis_${safeKey(nodeId)}_`;
+}
+
+export class EventState {
+    private recent: string[] = [];
+    private recentSet = new Set<string>();
+    private cursor: number | undefined;
+    private loaded = false;
+
+    constructor(
+        private readonly store: KeyValueStore,
+        private readonly prefix: string,
+        private readonly maxRecent: number = DEFAULT_MAX_RECENT,
+    ) {}
+
+    async load(): Promise<void> {
+        if (this.loaded) return;
+        const [cursor, recent] = await Promise.all([this.store.get(this.prefix + 'cursor'), this.store.get(this.prefix + 'recent')]);
+        if (typeof cursor === 'string') {
+            const dt = DateTime.fromISO(cursor, { setZone: true });
+            if (dt.isValid) this.cursor = dt.toMillis();
+        }
+        if (Array.isArray(recent)) {
+            this.recent = recent.filter((x): x is string => typeof x === 'string').slice(-this.maxRecent);
+            this.recentSet = new Set(this.recent);
+        }
+        this.loaded = true;
+    }
+
+    get cursorMs(): number | undefined {
+        return this.cursor;
+    }
+
+    get cursorIso(): string | undefined {
+        return this.cursor === undefined ? undefined : DateTime.fromMillis(this.cursor).toUTC().toISO() ?? undefined;
+    }
+
+    get recentCount(): number {
+        return this.recent.length;
+    }
+
+    has(id: string): boolean {
+        return this.recentSet.has(id);
+    }
+
+    /** Remembers emitted ids (oldest forgotten first beyond the bound), then moves the cursor forward. */
+    async commit(ids: string[], cursorMs?: number): Promise<void> {
+        let changed = false;
+        for (const id of ids) {
+            if (this.recentSet.has(id)) continue;
+            this.recent.push(id);
+            this.recentSet.add(id);
+            changed = true;
+        }
+        if (this.recent.length > this.maxRecent) {
+            const drop = this.recent.splice(0, this.recent.length - this.maxRecent);
+            for (const id of drop) this.recentSet.delete(id);
+        }
+        if (changed) await this.store.set(this.prefix + 'recent', this.recent);
+        if (cursorMs !== undefined && (this.cursor === undefined || cursorMs > this.cursor)) {
+            this.cursor = cursorMs;
+            await this.store.set(this.prefix + 'cursor', this.cursorIso);
+        }
+    }
+}

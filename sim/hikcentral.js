@@ -1,0 +1,707 @@
+'use strict';
+// Local simulator of HikCentral Professional's Artemis OpenAPI (SPEC 4.2, 8), for tests and the demo.
+// - Verifies the x-ca signature of EVERY request exactly as SPEC 4.2 (its own implementation, not the
+//   package's signer) and answers HTTP 200 {code:'0x02401003', msg} echoing the AppKey and the
+//   server's string-to-sign, as the real gateway does (so clients must redact).
+// - Door events by time window and page (acs/v1/door/events), person list, event subscriptions with
+//   OnEventNotify push delivery to the subscribed eventDest, injectable faults (HTML 502, truncated
+//   JSON, result codes, slowness, connection reset), late-arriving events, optional HTTPS.
+// - Control routes under /__sim/ and, from the CLI, a steady trickle of realistic face / card events.
+// Node built-ins only. Timers through the global setTimeout so sinon fake timers drive them.
+//
+//   node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S]
+//                          [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]
+
+const http = require('http');
+const https = require('https');
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { URL } = require('url');
+const { makePeople, mulberry32 } = require('./people');
+
+const PATHS = {
+    doorEvents: '/artemis/api/acs/v1/door/events',
+    personList: '/artemis/api/resource/v1/person/personList',
+    subscribe: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes',
+    unsubscribe: '/artemis/api/eventService/v1/eventUnSubscriptionByEventTypes',
+    subscriptionView: '/artemis/api/eventService/v1/eventSubscriptionView',
+    version: '/artemis/api/common/v1/version',
+};
+const FAULT_KINDS = ['html502', 'truncated', 'code', 'slow', 'reset'];
+const MAX_BODY = 1024 * 1024;
+const HTML_502 =
+    '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
+    '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const DEFAULT_DOORS = [
+    { doorIndexCode: '1', doorName: 'Main entrance', devIndexCode: '101', devName: 'DS-K2604 Lobby', readers: [{ id: '1011', name: 'Lobby reader in', inOut: 1 }, { id: '1012', name: 'Lobby reader out', inOut: 0 }] },
+    { doorIndexCode: '2', doorName: 'Warehouse door', devIndexCode: '102', devName: 'DS-K1T341 Warehouse', readers: [{ id: '1021', name: 'Warehouse terminal', inOut: -1 }] },
+];
+const TYPE_NAMES = { 196893: 'acs.acs.eventType.successFace', 198914: 'acs.acs.eventType.successCard', 197151: 'acs.acs.eventType.failedFace' };
+
+function isPlainObject(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function parseIso(s) {
+    if (typeof s !== 'string' || !ISO_WITH_OFFSET.test(s)) return undefined;
+    const ms = Date.parse(s);
+    return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** ISO 8601 with seconds and a fixed offset (minutes east of UTC). */
+function isoAt(ms, offsetMin) {
+    const d = new Date(ms + offsetMin * 60000);
+    const pad = (n, w = 2) => String(n).padStart(w, '0');
+    const sign = offsetMin < 0 ? '-' : '+';
+    const abs = Math.abs(offsetMin);
+    return (
+        `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
+        `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+    );
+}
+
+/** SPEC 4.2, implemented independently of lib/artemis/sign.ts. `headers`: Node's lower-cased request headers. */
+function serverStringToSign(method, pathname, searchParams, headers) {
+    let s = method.toUpperCase() + '\n';
+    for (const h of ['accept', 'content-md5', 'content-type', 'date']) {
+        if (headers[h] !== undefined) s += headers[h] + '\n';
+    }
+    const listed = String(headers['x-ca-signature-headers'] || '')
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean);
+    for (const name of [...new Set(listed)].sort()) {
+        const v = headers[name];
+        s += v === undefined || v === '' ? `${name}:\n` : `${name}:${v}\n`;
+    }
+    s += pathname;
+    const keys = [...new Set([...searchParams.keys()])].sort();
+    if (keys.length > 0) s += '?' + keys.map((k) => (searchParams.get(k) === '' ? k : `${k}=${searchParams.get(k)}`)).join('&');
+    return s;
+}
+
+/**
+ * @param {object} [options]
+ * @param {string} [options.appKey]       default '29666671'
+ * @param {string} [options.appSecret]    default 'empsl6pq4xx7cSy6gRXa'
+ * @param {object[]} [options.people]     default makePeople(40)
+ * @param {() => number} [options.now]    clock (default Date.now)
+ * @param {{key: string, cert: string}} [options.tls] serve HTTPS
+ * @param {number} [options.maxSkewMs]    accepted x-ca-timestamp skew (default 15 min)
+ * @param {boolean} [options.requireEventType] refuse door-event queries without eventType (code 0x00072001)
+ * @param {number} [options.maxPageSize]  default 1000
+ * @param {number} [options.maxWindowDays] default 31 (longer → code 2)
+ * @param {number} [options.offsetMinutes] offset of the event times (default -180, e.g. Buenos Aires)
+ * @param {number} [options.seed]
+ */
+function createHikCentralSimulator(options = {}) {
+    const appKey = options.appKey === undefined ? '29666671' : String(options.appKey);
+    const appSecret = options.appSecret === undefined ? 'empsl6pq4xx7cSy6gRXa' : String(options.appSecret);
+    const now = typeof options.now === 'function' ? options.now : () => Date.now();
+    const maxSkewMs = options.maxSkewMs === undefined ? 15 * 60000 : Number(options.maxSkewMs);
+    const maxPageSize = options.maxPageSize || 1000;
+    const maxWindowMs = (options.maxWindowDays || 31) * 24 * 3600 * 1000;
+    const offsetMin = options.offsetMinutes === undefined ? -180 : Number(options.offsetMinutes);
+    const people = options.people || makePeople(40);
+    const doors = options.doors || DEFAULT_DOORS;
+    let requireEventType = Boolean(options.requireEventType);
+    let rand = mulberry32(options.seed === undefined ? 1 : Number(options.seed) >>> 0);
+
+    const persons = people.map((p) => ({
+        personId: String(p.index),
+        personCode: p.code,
+        personGivenName: p.firstName,
+        personFamilyName: p.lastName,
+        personName: `${p.firstName} ${p.lastName}`,
+        orgIndexCode: '1',
+        orgName: 'All Departments',
+        email: p.email,
+        phoneNo: '',
+        active: p.active,
+    }));
+
+    /** Stored events: { record, ms, visibleAt } */
+    let events = [];
+    const requests = [];
+    const pushes = [];
+    let subscriptions = new Map(); // eventType -> eventDest
+    let faults = []; // [{kind, remaining, path?, code?, msg?, delayMs?}]
+    let latencyMs = 0;
+    let nextEventId = 1;
+    const lastDirection = new Map();
+    let trickleTimer;
+    let server;
+    const sockets = new Set();
+    const timers = new Set();
+    let closing;
+
+    function later(ms, fn) {
+        const t = setTimeout(() => {
+            timers.delete(t);
+            fn();
+        }, ms);
+        timers.add(t);
+        return t;
+    }
+
+    // ---- events --------------------------------------------------------------------------------------
+    /**
+     * Adds a door event. `spec` fields override the generated ones; `spec.raw` stores a record as is
+     * (malformed-record tests), then `spec.atMs` places it in time. `spec.visibleAfterMs` delays its
+     * appearance in queries (an event reaching HikCentral late). Returns the stored record.
+     */
+    function addEvent(spec = {}) {
+        let record;
+        let ms;
+        if (spec.raw !== undefined) {
+            record = spec.raw;
+            ms = spec.atMs === undefined ? now() : Number(spec.atMs);
+        } else {
+            const person = spec.person || persons[Math.floor(rand() * persons.length)];
+            const door = spec.door || doors[0];
+            const reader = spec.reader || door.readers[0];
+            ms = spec.time !== undefined ? parseIso(spec.time) ?? Number(spec.time) : spec.atMs !== undefined ? Number(spec.atMs) : now();
+            ms = Math.floor(ms / 1000) * 1000; // eventTime has whole seconds
+            const eventType = spec.eventType === undefined ? 196893 : Number(spec.eventType);
+            const id = spec.eventId === undefined ? `ev${String(nextEventId++).padStart(8, '0')}` : String(spec.eventId);
+            record = {
+                eventId: id,
+                eventName: TYPE_NAMES[eventType] || 'acs.acs.eventType.other',
+                eventTime: typeof spec.time === 'string' ? spec.time : isoAt(ms, offsetMin),
+                personId: person ? person.personId : '0',
+                personName: person ? person.personName : '',
+                personCode: person ? person.personCode : '',
+                jobNo: person ? person.personCode : '',
+                orgIndexCode: '1',
+                orgName: 'All Departments',
+                cardNo: eventType === 198914 && person ? String(1000000 + Number(person.personId)) : null,
+                doorIndexCode: door.doorIndexCode,
+                doorName: door.doorName,
+                doorRegionIndexCode: '1',
+                eventType,
+                inAndOutType: spec.inAndOutType === undefined ? reader.inOut : spec.inAndOutType,
+                readerDevIndexCode: reader.id,
+                readerDevName: reader.name,
+                devIndexCode: door.devIndexCode,
+                devName: door.devName,
+                picUri: '',
+                svrIndexCode: '',
+                receiveTime: isoAt(now(), offsetMin),
+            };
+            if (spec.personId !== undefined) record.personId = spec.personId;
+        }
+        const visibleAt = spec.visibleAfterMs ? now() + Number(spec.visibleAfterMs) : 0;
+        events.push({ record, ms, visibleAt });
+        if (spec.push !== false) deliver([{ record, ms }], visibleAt ? Number(spec.visibleAfterMs) : 0);
+        return record;
+    }
+
+    /** Realistic next event for the demo trickle: active people, face or card, alternating in/out. */
+    function trickleOnce() {
+        const active = persons.filter((p) => p.active);
+        if (active.length === 0) return undefined;
+        const person = active[Math.floor(rand() * active.length)];
+        const r = rand();
+        if (r < 0.05) return addEvent({ person, eventType: 197151, door: doors[0], reader: doors[0].readers[0] }); // failed face
+        const dir = lastDirection.get(person.personId) === 1 ? 0 : 1;
+        lastDirection.set(person.personId, dir);
+        const door = doors[0];
+        const reader = door.readers.find((x) => x.inOut === dir) || door.readers[0];
+        return addEvent({ person, eventType: r < 0.6 ? 196893 : 198914, door, reader, inAndOutType: dir });
+    }
+
+    function startTrickle(intervalMs = 15000) {
+        stopTrickle();
+        const tick = () => {
+            trickleOnce();
+            trickleTimer = later(intervalMs, tick);
+        };
+        trickleTimer = later(Math.min(intervalMs, 2000), tick);
+    }
+
+    function stopTrickle() {
+        if (trickleTimer) {
+            clearTimeout(trickleTimer);
+            timers.delete(trickleTimer);
+        }
+        trickleTimer = undefined;
+    }
+
+    // ---- push ------------------------------------------------------------------------------------------
+    function pushShape(record) {
+        const isDoor = isPlainObject(record);
+        return {
+            eventId: isDoor ? record.eventId : undefined,
+            eventType: isDoor ? record.eventType : undefined,
+            eventTypeName: isDoor ? record.eventName : undefined,
+            happenTime: isDoor ? record.eventTime : undefined,
+            srcIndex: isDoor ? record.doorIndexCode : undefined,
+            srcName: isDoor ? record.doorName : undefined,
+            srcType: 'door',
+            srcParentIndex: isDoor ? record.devIndexCode : undefined,
+            status: 0,
+            eventLvl: 0,
+            timeout: 0,
+            data: {
+                ExtEventCardNo: isDoor ? record.cardNo || '' : '',
+                ExtEventCode: isDoor ? record.eventType : undefined,
+                ExtEventDoorID: isDoor ? record.doorIndexCode : undefined,
+                ExtEventInOut: isDoor ? record.inAndOutType : undefined,
+                // HCP "person No." (the Employee ID shown in HikCentral), "0" when no person.
+                ExtEventPersonNo: isDoor ? (record.personId && record.personId !== '0' && record.personId !== '-1' ? record.personCode : '0') : '0',
+                ExtEventReaderID: isDoor ? record.readerDevIndexCode : undefined,
+                ExtEventReaderKind: 0,
+                ExtEventMainDevID: isDoor ? record.devIndexCode : undefined,
+                ExtReceiveTime: String(now() * 1000),
+            },
+        };
+    }
+
+    /** Sends OnEventNotify posts (≤50 events each) to the subscribed eventDest of each event type. */
+    function deliver(items, delayMs = 0) {
+        const byDest = new Map();
+        for (const { record } of items) {
+            const dest = isPlainObject(record) ? subscriptions.get(Number(record.eventType)) : undefined;
+            if (!dest) continue;
+            if (!byDest.has(dest)) byDest.set(dest, []);
+            byDest.get(dest).push(pushShape(record));
+        }
+        for (const [dest, list] of byDest) {
+            for (let i = 0; i < list.length; i += 50) {
+                const batch = list.slice(i, i + 50);
+                const go = () => postNotify(dest, batch);
+                if (delayMs > 0) later(delayMs, go);
+                else go();
+            }
+        }
+    }
+
+    function postNotify(dest, batch) {
+        const body = JSON.stringify({
+            method: 'OnEventNotify',
+            params: { ability: 'event_acs', sendTime: isoAt(now(), offsetMin), uids: '', clients: [], events: batch },
+        });
+        const entry = { dest, count: batch.length, ids: batch.map((e) => e.eventId), status: undefined, error: undefined };
+        pushes.push(entry);
+        let url;
+        try {
+            url = new URL(dest);
+        } catch (e) {
+            entry.error = 'bad eventDest';
+            return;
+        }
+        const mod = url.protocol === 'https:' ? https : http;
+        const req = mod.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, rejectUnauthorized: false, timeout: 10000 }, (res) => {
+            entry.status = res.statusCode;
+            res.resume();
+        });
+        req.on('error', (e) => {
+            entry.error = e.code || e.message;
+        });
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.end(body);
+    }
+
+    // ---- HTTP plumbing ---------------------------------------------------------------------------------
+    function sendRaw(res, status, type, text) {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+    }
+    const sendJson = (res, status, body) => sendRaw(res, status, 'application/json;charset=UTF-8', JSON.stringify(body));
+    const ok = (res, data) => sendJson(res, 200, { code: '0', msg: 'Success', data });
+    const fail = (res, code, msg) => sendJson(res, 200, { code, msg });
+
+    function readBody(req) {
+        return new Promise((resolve) => {
+            const chunks = [];
+            let size = 0;
+            let tooLarge = false;
+            req.on('data', (c) => {
+                size += c.length;
+                if (size > MAX_BODY) tooLarge = true;
+                else chunks.push(c);
+            });
+            req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
+            req.on('error', () => resolve({ text: '', tooLarge, aborted: true }));
+        });
+    }
+
+    /** Verifies the signature; returns an error envelope or undefined when the request is authentic. */
+    function verify(req, url, bodyText) {
+        const h = req.headers;
+        if (!h['x-ca-key']) return { code: '0x02401000', msg: 'AppKey is empty' };
+        if (!h['x-ca-signature']) return { code: '0x02401002', msg: 'Signature is empty' };
+        if (h['x-ca-key'] !== appKey) return { code: '0x02401642', msg: `The partner of appKey:${h['x-ca-key']} is not found` };
+        const sts = serverStringToSign(req.method, url.pathname, url.searchParams, h);
+        const expected = crypto.createHmac('sha256', Buffer.from(appSecret, 'utf8')).update(sts, 'utf8').digest('base64');
+        const given = String(h['x-ca-signature']);
+        const okSig = given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+        if (!okSig) {
+            return { code: '0x02401003', msg: `Signature verification failed, appKey:${h['x-ca-key']}, StringToSign:${sts}` };
+        }
+        if (h['content-md5'] !== undefined) {
+            const md5 = crypto.createHash('md5').update(bodyText, 'utf8').digest('base64');
+            if (md5 !== h['content-md5']) return { code: '0x02401003', msg: `Content-MD5 mismatch, appKey:${h['x-ca-key']}, StringToSign:${sts}` };
+        }
+        if (h['x-ca-timestamp'] !== undefined) {
+            const ts = Number(h['x-ca-timestamp']);
+            if (!Number.isFinite(ts) || Math.abs(now() - ts) > maxSkewMs) {
+                return { code: '0x02401003', msg: `Timestamp expired (x-ca-timestamp:${h['x-ca-timestamp']}), StringToSign:${sts}` };
+            }
+        }
+        return undefined;
+    }
+
+    function takeFault(pathname) {
+        const f = faults.find((x) => x.remaining !== 0 && (!x.path || x.path === pathname));
+        if (!f) return undefined;
+        if (f.remaining > 0) f.remaining--;
+        return f;
+    }
+
+    // ---- API -------------------------------------------------------------------------------------------
+    function doorEvents(res, body) {
+        const start = parseIso(body.startTime);
+        const end = parseIso(body.endTime);
+        if (start === undefined || end === undefined) return fail(res, '2', 'startTime and endTime must be ISO 8601 with offset');
+        if (end < start || end - start > maxWindowMs) return fail(res, '2', 'the time range must not exceed 31 days');
+        const pageNo = Number(body.pageNo);
+        const pageSize = Number(body.pageSize);
+        if (!Number.isInteger(pageNo) || pageNo < 1) return fail(res, '0x00072002', 'pageNo out of range');
+        if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) return fail(res, '0x00072002', 'pageSize out of range');
+        if (requireEventType && (body.eventType === undefined || body.eventType === null || body.eventType === '')) {
+            return fail(res, '0x00072001', 'eventType is required');
+        }
+        const doorsFilter = Array.isArray(body.doorIndexCodes) && body.doorIndexCodes.length > 0 ? body.doorIndexCodes.map(String) : undefined;
+        const t = now();
+        const matching = events
+            .filter((e) => e.visibleAt <= t && e.ms >= start && e.ms <= end)
+            .filter((e) => body.eventType === undefined || (isPlainObject(e.record) && Number(e.record.eventType) === Number(body.eventType)))
+            .filter((e) => !doorsFilter || (isPlainObject(e.record) && doorsFilter.includes(String(e.record.doorIndexCode))))
+            .sort((a, b) => a.ms - b.ms);
+        const list = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => e.record);
+        return ok(res, { total: matching.length, pageNo, pageSize, list });
+    }
+
+    function personList(res, body) {
+        const pageNo = Number(body.pageNo) || 1;
+        const pageSize = Number(body.pageSize) || 20;
+        if (pageSize > 1000) return fail(res, '0x00072002', 'pageSize out of range');
+        const list = persons.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(({ active, ...p }) => p);
+        return ok(res, { total: persons.length, pageNo, pageSize, list });
+    }
+
+    function subscribe(res, body) {
+        if (!Array.isArray(body.eventTypes) || body.eventTypes.length === 0) return fail(res, '0x00072001', 'eventTypes is required');
+        try {
+            const u = new URL(String(body.eventDest));
+            if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+        } catch (e) {
+            return fail(res, '0x00072003', 'eventDest is not a valid URL');
+        }
+        for (const t of body.eventTypes) subscriptions.set(Number(t), String(body.eventDest));
+        return ok(res, null);
+    }
+
+    function unsubscribe(res, body) {
+        if (!Array.isArray(body.eventTypes)) return fail(res, '0x00072001', 'eventTypes is required');
+        for (const t of body.eventTypes) subscriptions.delete(Number(t));
+        return ok(res, null);
+    }
+
+    function subscriptionView(res) {
+        const byDest = new Map();
+        for (const [type, dest] of subscriptions) {
+            if (!byDest.has(dest)) byDest.set(dest, []);
+            byDest.get(dest).push(type);
+        }
+        return ok(res, { detail: [...byDest].map(([eventDest, eventTypes]) => ({ eventTypes, eventDest })) });
+    }
+
+    async function api(req, res, url, bodyText) {
+        const entry = { method: req.method, path: url.pathname, time: now(), body: undefined, code: undefined };
+        requests.push(entry);
+        if (requests.length > 5000) requests.splice(0, requests.length - 5000);
+        const denied = verify(req, url, bodyText);
+        if (denied) {
+            entry.code = denied.code;
+            return fail(res, denied.code, denied.msg);
+        }
+        let body = {};
+        if (bodyText.trim() !== '') {
+            try {
+                body = JSON.parse(bodyText);
+            } catch (e) {
+                entry.code = '0x02401021';
+                return fail(res, '0x02401021', 'request JSON parse error');
+            }
+        }
+        entry.body = body;
+        if (!isPlainObject(body)) body = {};
+        const fault = takeFault(url.pathname);
+        if (fault) {
+            entry.fault = fault.kind;
+            if (fault.kind === 'html502') return sendRaw(res, 502, 'text/html', HTML_502);
+            if (fault.kind === 'reset') return req.socket.destroy();
+            if (fault.kind === 'code') return fail(res, fault.code || '0x0240100b', fault.msg || 'API call count limited');
+            if (fault.kind === 'truncated') {
+                const text = JSON.stringify({ code: '0', msg: 'Success', data: { total: 1, pageNo: 1, pageSize: 1, list: [{ eventId: 'x' }] } });
+                return sendRaw(res, 200, 'application/json', text.slice(0, Math.floor(text.length / 2)));
+            }
+            if (fault.kind === 'slow') {
+                await new Promise((r) => later(fault.delayMs || 5000, r));
+            }
+        }
+        entry.code = '0';
+        switch (url.pathname) {
+            case PATHS.doorEvents:
+                return doorEvents(res, body);
+            case PATHS.personList:
+                return personList(res, body);
+            case PATHS.subscribe:
+                return subscribe(res, body);
+            case PATHS.unsubscribe:
+                return unsubscribe(res, body);
+            case PATHS.subscriptionView:
+                return subscriptionView(res);
+            case PATHS.version:
+                return ok(res, { softVersion: 'V2.6.0 build 20250101 (simulator)', productName: 'HikCentral Professional' });
+            default:
+                entry.code = '404';
+                return sendRaw(res, 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>');
+        }
+    }
+
+    function setFaults(list) {
+        const arr = Array.isArray(list) ? list : [list];
+        faults = arr.map((f) => {
+            if (!isPlainObject(f) || !FAULT_KINDS.includes(f.kind)) throw new TypeError(`faults: kind must be one of ${FAULT_KINDS.join(', ')}`);
+            return { ...f, remaining: f.count === undefined ? -1 : Number(f.count) };
+        });
+    }
+
+    function reset() {
+        events = [];
+        requests.length = 0;
+        pushes.length = 0;
+        subscriptions = new Map();
+        faults = [];
+        latencyMs = 0;
+        nextEventId = 1;
+        lastDirection.clear();
+        rand = mulberry32(options.seed === undefined ? 1 : Number(options.seed) >>> 0);
+    }
+
+    async function control(req, res, url, text) {
+        let body = {};
+        try {
+            body = text.trim() === '' ? {} : JSON.parse(text);
+        } catch (e) {
+            return sendJson(res, 400, { error: 'bad JSON' });
+        }
+        try {
+            switch (`${req.method} ${url.pathname}`) {
+                case 'GET /__sim/events':
+                    return sendJson(res, 200, events.map((e) => e.record));
+                case 'POST /__sim/events': {
+                    const list = Array.isArray(body) ? body : [body];
+                    return sendJson(res, 200, list.map((s) => addEvent(s)));
+                }
+                case 'POST /__sim/trickle':
+                    if (body.stop) stopTrickle();
+                    else startTrickle(Number(body.intervalMs) || 15000);
+                    return sendJson(res, 200, { trickle: !body.stop });
+                case 'GET /__sim/persons':
+                    return sendJson(res, 200, persons);
+                case 'GET /__sim/requests':
+                    return sendJson(res, 200, requests);
+                case 'GET /__sim/pushes':
+                    return sendJson(res, 200, pushes);
+                case 'GET /__sim/subscriptions':
+                    return sendJson(res, 200, Object.fromEntries(subscriptions));
+                case 'POST /__sim/faults':
+                    setFaults(body);
+                    return sendJson(res, 200, { faults });
+                case 'DELETE /__sim/faults':
+                    faults = [];
+                    return sendJson(res, 200, { faults });
+                case 'POST /__sim/latency':
+                    latencyMs = Number(body.ms) || 0;
+                    return sendJson(res, 200, { latencyMs });
+                case 'POST /__sim/require-event-type':
+                    requireEventType = Boolean(body.on);
+                    return sendJson(res, 200, { requireEventType });
+                case 'POST /__sim/reset':
+                    reset();
+                    return sendJson(res, 200, { reset: true });
+                default:
+                    return sendJson(res, 404, { error: 'unknown control route' });
+            }
+        } catch (e) {
+            return sendJson(res, 400, { error: e.message });
+        }
+    }
+
+    async function handle(req, res) {
+        let url;
+        try {
+            url = new URL(req.url, 'http://sim.invalid');
+        } catch (e) {
+            return sendJson(res, 400, { error: 'bad request' });
+        }
+        const { text, tooLarge, aborted } = await readBody(req);
+        if (aborted) return undefined;
+        if (tooLarge) return sendRaw(res, 413, 'text/html', '<html><body>413 Request Entity Too Large</body></html>');
+        if (url.pathname.startsWith('/__sim/')) return control(req, res, url, text);
+        if (req.method !== 'POST' || !url.pathname.startsWith('/artemis/')) {
+            return sendRaw(res, 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>');
+        }
+        if (latencyMs > 0) await new Promise((r) => later(latencyMs, r));
+        return api(req, res, url, text);
+    }
+
+    function listen(port = 0, host = '127.0.0.1') {
+        if (server) return Promise.reject(new Error('hikcentral simulator: already listening'));
+        closing = undefined;
+        const handler = (req, res) => {
+            handle(req, res).catch(() => {
+                if (!res.headersSent) sendJson(res, 500, { code: '0x00052102', msg: 'simulator error' });
+                else res.destroy();
+            });
+        };
+        server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+        server.on('connection', (socket) => {
+            sockets.add(socket);
+            socket.on('close', () => sockets.delete(socket));
+        });
+        return new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, host, () => {
+                server.removeListener('error', reject);
+                const actual = server.address().port;
+                const scheme = options.tls ? 'https' : 'http';
+                sim.port = actual;
+                sim.baseUrl = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`;
+                resolve({ port: actual, baseUrl: sim.baseUrl });
+            });
+        });
+    }
+
+    function close() {
+        stopTrickle();
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        if (!server) return Promise.resolve();
+        if (closing) return closing;
+        const s = server;
+        closing = new Promise((resolve) => {
+            s.close(() => {
+                if (server === s) server = undefined;
+                resolve();
+            });
+            for (const socket of sockets) socket.destroy();
+            sockets.clear();
+        });
+        return closing;
+    }
+
+    const sim = {
+        appKey,
+        persons,
+        doors,
+        requests,
+        pushes,
+        get events() {
+            return events.map((e) => e.record);
+        },
+        get subscriptions() {
+            return Object.fromEntries(subscriptions);
+        },
+        addEvent,
+        trickleOnce,
+        startTrickle,
+        stopTrickle,
+        setFaults,
+        clearFaults: () => {
+            faults = [];
+        },
+        setLatency: (ms) => {
+            latencyMs = Number(ms) || 0;
+        },
+        setRequireEventType: (on) => {
+            requireEventType = Boolean(on);
+        },
+        reset,
+        listen,
+        close,
+        port: undefined,
+        baseUrl: undefined,
+    };
+    return sim;
+}
+
+module.exports = { createHikCentralSimulator, serverStringToSign, isoAt, PATHS };
+
+// ---- CLI --------------------------------------------------------------------------------------------
+function parseArgs(argv) {
+    const out = { port: 3002, host: '127.0.0.1', people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, seed: 1, requireEventType: false };
+    for (let i = 0; i < argv.length; i++) {
+        let [name, value] = argv[i].split(/=(.*)/s, 2);
+        const flag = () => value === undefined || value === 'true';
+        const take = () => (value === undefined ? argv[++i] : value);
+        switch (name) {
+            case '--port': out.port = Number(take()); break;
+            case '--host': out.host = take(); break;
+            case '--people': out.people = Number(take()); break;
+            case '--app-key': out.appKey = take(); break;
+            case '--app-secret': out.appSecret = take(); break;
+            case '--tls': out.tls = flag(); break;
+            case '--trickle-ms': out.trickleMs = Number(take()); break;
+            case '--seed': out.seed = Number(take()); break;
+            case '--require-event-type': out.requireEventType = flag(); break;
+            default: throw new Error(`unknown option ${name}`);
+        }
+    }
+    if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0..65535');
+    if (!Number.isInteger(out.people) || out.people < 1) throw new Error('--people must be an integer >= 1');
+    if (!out.appKey || !out.appSecret) throw new Error('--app-key and --app-secret need values');
+    if (!(out.trickleMs >= 0)) throw new Error('--trickle-ms must be >= 0 (0 = no trickle)');
+    return out;
+}
+
+if (require.main === module) {
+    let args;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        console.error(`hikcentral-sim: ${e.message}`);
+        console.error('usage: node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S] [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]');
+        process.exit(2);
+    }
+    const tlsDir = path.join(__dirname, '..', 'test', 'fixtures', 'tls');
+    const sim = createHikCentralSimulator({
+        appKey: args.appKey,
+        appSecret: args.appSecret,
+        people: makePeople(args.people),
+        seed: args.seed,
+        requireEventType: args.requireEventType,
+        tls: args.tls ? { key: fs.readFileSync(path.join(tlsDir, 'server.key'), 'utf8'), cert: fs.readFileSync(path.join(tlsDir, 'server.pem'), 'utf8') } : undefined,
+    });
+    sim.listen(args.port, args.host).then(
+        ({ baseUrl }) => {
+            console.log(`hikcentral-sim listening on ${baseUrl} (${args.people} people${args.trickleMs ? `, an event every ~${Math.round(args.trickleMs / 1000)} s` : ''})`);
+            if (args.trickleMs > 0) sim.startTrickle(args.trickleMs);
+        },
+        (e) => {
+            console.error(`hikcentral-sim: cannot listen on ${args.host}:${args.port}: ${e.message}`);
+            process.exit(1);
+        },
+    );
+    const stop = () => sim.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+}

@@ -1,0 +1,113 @@
+'use strict';
+// Normalisation of HikCentral door events and pushed OnEventNotify events (SPEC 3, 4.2).
+const should = require('should');
+const ev = require('../../dist/lib/artemis/events');
+const { splitWindows, formatRequestTime, MAX_WINDOW_MS } = require('../../dist/lib/artemis/window');
+
+const OPTS = { eventTypes: [196893, 198914], doorIndexCodes: [], overrides: [] };
+function rec(extra) {
+    return {
+        eventId: 'e1', eventType: 196893, eventTime: '2026-01-27T08:12:45-03:00', personId: '7', personName: 'Ana García',
+        personCode: '000107', doorIndexCode: '1', doorName: 'Main entrance', inAndOutType: 1, readerDevIndexCode: '1011', ...extra,
+    };
+}
+
+describe('artemis event normalisation', function () {
+    it('builds an AttendanceEvent with person, device, raw and the offset kept', function () {
+        const r = rec();
+        const out = ev.normaliseDoorEvent(r, OPTS);
+        out.kind.should.equal('event');
+        out.event.should.deepEqual({
+            id: 'hikcentral:e1', source: 'hikcentral', person: { id: '7', code: '000107', name: 'Ana García' },
+            time: '2026-01-27T08:12:45.000-03:00', direction: 'in', device: { id: '1', name: 'Main entrance' }, raw: r,
+        });
+        out.ms.should.equal(Date.parse('2026-01-27T11:12:45Z'));
+    });
+
+    it('maps inAndOutType 1 / 0 / other to in / out / null, numbers or strings', function () {
+        ev.normaliseDoorEvent(rec({ inAndOutType: 0 }), OPTS).event.direction.should.equal('out');
+        ev.normaliseDoorEvent(rec({ inAndOutType: '1' }), OPTS).event.direction.should.equal('in');
+        should(ev.normaliseDoorEvent(rec({ inAndOutType: -1 }), OPTS).event.direction).be.null();
+        should(ev.normaliseDoorEvent(rec({ inAndOutType: undefined }), OPTS).event.direction).be.null();
+    });
+
+    it('applies overrides: reader before door; ignore skips', function () {
+        const overrides = [{ id: '1', action: 'out' }, { id: '1011', action: 'in' }, { id: '2', action: 'ignore' }];
+        ev.normaliseDoorEvent(rec({ inAndOutType: 0 }), { ...OPTS, overrides }).event.direction.should.equal('in');
+        ev.normaliseDoorEvent(rec({ readerDevIndexCode: '9' }), { ...OPTS, overrides }).event.direction.should.equal('out');
+        ev.normaliseDoorEvent(rec({ doorIndexCode: '2', readerDevIndexCode: '9' }), { ...OPTS, overrides }).kind.should.equal('skip');
+    });
+
+    it('falls back to jobNo and to given/family names', function () {
+        const out = ev.normaliseDoorEvent(rec({ personCode: undefined, jobNo: '000042', personName: undefined, personGivenName: 'Ana', personFamilyName: 'Sosa' }), OPTS);
+        out.event.person.should.deepEqual({ id: '7', code: '000042', name: 'Ana Sosa' });
+    });
+
+    it('never counts 197151 (failed face), even when configured', function () {
+        ev.normaliseDoorEvent(rec({ eventType: 197151 }), { ...OPTS, eventTypes: [197151, 196893] }).kind.should.equal('skip');
+        const parsed = ev.parseEventTypes('196893, 197151 198914;x');
+        parsed.types.should.deepEqual([196893, 198914]);
+        parsed.refused.should.deepEqual([197151]);
+        parsed.invalid.should.deepEqual(['x']);
+    });
+
+    it('filters event types and doors', function () {
+        ev.normaliseDoorEvent(rec({ eventType: 197634 }), OPTS).kind.should.equal('skip');
+        ev.normaliseDoorEvent(rec(), { ...OPTS, doorIndexCodes: ['2'] }).kind.should.equal('skip');
+        ev.normaliseDoorEvent(rec(), { ...OPTS, doorIndexCodes: ['1', '2'] }).kind.should.equal('event');
+    });
+
+    it('skips door events without a person and reports malformed records', function () {
+        for (const personId of ['', '0', '-1', null]) ev.normaliseDoorEvent(rec({ personId }), OPTS).kind.should.equal('skip');
+        const noField = rec();
+        delete noField.personId;
+        ev.normaliseDoorEvent(noField, OPTS).should.have.properties({ kind: 'problem', id: 'hikcentral:e1' });
+        ev.normaliseDoorEvent(rec({ eventTime: '2026-01-27 08:12:45' }), OPTS).kind.should.equal('problem');
+        ev.normaliseDoorEvent(rec({ eventTime: '2026-02-30T08:00:00-03:00' }), OPTS).kind.should.equal('problem');
+        ev.normaliseDoorEvent(rec({ eventId: undefined }), OPTS).kind.should.equal('problem');
+        ev.normaliseDoorEvent('garbage', OPTS).kind.should.equal('problem');
+    });
+
+    it('maps pushed OnEventNotify events, resolving the person number through the person list', function () {
+        const body = { method: 'OnEventNotify', params: { ability: 'event_acs', events: [
+            { eventId: 'p1', eventType: 198914, happenTime: '2026-01-27T08:00:00.000-03:00', srcIndex: '1', srcName: 'Main', srcType: 'door',
+                data: { ExtEventPersonNo: '000107', ExtEventInOut: 0, ExtEventReaderID: '1012', ExtEventCardNo: '1000007' } },
+            { eventId: 'p2', eventType: 198914, happenTime: '2026-01-27T08:00:01.000-03:00', srcIndex: '1', data: { ExtEventPersonNo: '0' } },
+        ] } };
+        const list = ev.pushEvents(body);
+        list.should.have.length(2);
+        should(ev.pushEvents({ method: 'x' })).be.null();
+        const idx = ev.indexPersons([{ personId: '7', personCode: '000107', personGivenName: 'Ana', personFamilyName: 'García' }, { nope: 1 }]);
+        const resolve = (no) => idx.byId.get(no) || idx.byCode.get(no);
+        const out = ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0], resolve), OPTS);
+        out.event.should.have.properties({ id: 'hikcentral:p1', direction: 'out', time: '2026-01-27T08:00:00.000-03:00' });
+        out.event.person.should.deepEqual({ id: '7', code: '000107', name: 'Ana García' });
+        out.event.device.should.deepEqual({ id: '1', name: 'Main' });
+        ev.normaliseDoorEvent(ev.pushToDoorRecord(list[1], resolve), OPTS).kind.should.equal('skip');
+        // unknown person number: the number is both id and code
+        const unknown = ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0], () => undefined), OPTS);
+        unknown.event.person.should.deepEqual({ id: '000107', code: '000107' });
+    });
+
+    it('parses override rows and code lists', function () {
+        const p = ev.parseOverrides([{ id: ' 1 ', action: 'IN' }, { id: '2', action: 'sideways' }, { id: '', action: 'in' }, 'x']);
+        p.overrides.should.deepEqual([{ id: '1', action: 'in' }]);
+        p.invalid.should.deepEqual(['2']);
+        ev.parseCodeList('1, 2 2;3').should.deepEqual(['1', '2', '3']);
+    });
+});
+
+describe('artemis query windows', function () {
+    it('splits ranges into windows of at most 31 days', function () {
+        const day = 24 * 3600 * 1000;
+        splitWindows(0, 70 * day).should.deepEqual([[0, 31 * day], [31 * day, 62 * day], [62 * day, 70 * day]]);
+        splitWindows(0, 31 * day).should.have.length(1);
+        splitWindows(5, 5).should.deepEqual([]);
+        for (const [a, b] of splitWindows(0, 400 * day)) (b - a).should.be.belowOrEqual(MAX_WINDOW_MS);
+    });
+
+    it('formats request times with seconds and offset', function () {
+        formatRequestTime(Date.parse('2026-01-27T11:12:45.678Z'), 'America/Argentina/Buenos_Aires').should.equal('2026-01-27T08:12:45-03:00');
+        formatRequestTime(0, 'UTC').should.equal('1970-01-01T00:00:00+00:00');
+    });
+});
