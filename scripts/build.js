@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build: compile TypeScript (lib/ and nodes/) to CommonJS in dist/, then copy each node's
+// Build: compile TypeScript (lib/, nodes/ and plugins/) to CommonJS in dist/, then copy each node's
 // editor file (.html), locales and icons next to its compiled .js, where Node-RED looks for them.
 'use strict';
 const fs = require('fs');
@@ -32,17 +32,20 @@ function copyDir(src, dst) {
     }
 }
 
-const nodesDir = path.join(root, 'nodes');
-for (const name of fs.readdirSync(nodesDir)) {
-    const src = path.join(nodesDir, name);
-    if (!fs.statSync(src).isDirectory()) continue;
-    const dst = path.join(dist, 'nodes', name);
-    fs.mkdirSync(dst, { recursive: true });
-    for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
-        if (entry.isDirectory() && (entry.name === 'locales' || entry.name === 'icons')) {
-            copyDir(path.join(src, entry.name), path.join(dst, entry.name));
-        } else if (entry.isFile() && entry.name.endsWith('.html')) {
-            fs.copyFileSync(path.join(src, entry.name), path.join(dst, entry.name));
+for (const group of ['nodes', 'plugins']) {
+    const groupDir = path.join(root, group);
+    if (!fs.existsSync(groupDir)) continue;
+    for (const name of fs.readdirSync(groupDir)) {
+        const src = path.join(groupDir, name);
+        if (!fs.statSync(src).isDirectory()) continue;
+        const dst = path.join(dist, group, name);
+        fs.mkdirSync(dst, { recursive: true });
+        for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+            if (entry.isDirectory() && (entry.name === 'locales' || entry.name === 'icons')) {
+                copyDir(path.join(src, entry.name), path.join(dst, entry.name));
+            } else if (entry.isFile() && entry.name.endsWith('.html')) {
+                fs.copyFileSync(path.join(src, entry.name), path.join(dst, entry.name));
+            }
         }
     }
 }

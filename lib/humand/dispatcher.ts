@@ -61,6 +61,8 @@ export interface DispatchResult {
 
 export interface DispatcherStats {
     queued: number;
+    /** Epoch ms when the oldest queued event was accepted. */
+    oldestQueuedAt?: number;
     inFlight: number;
     waiting: number;
     nextRetryAt?: number;
@@ -229,11 +231,17 @@ export class Dispatcher extends EventEmitter {
 
     stats(): DispatcherStats {
         let queued = 0;
-        for (const r of this.records.values()) queued += r.queue.length;
+        let oldestQueuedAt: number | undefined;
+        for (const r of this.records.values()) {
+            queued += r.queue.length;
+            const head = r.queue[0];
+            if (head && (oldestQueuedAt === undefined || head.enqueuedAt < oldestQueuedAt)) oldestQueuedAt = head.enqueuedAt;
+        }
         let nextRetryAt: number | undefined;
         for (const t of this.timers.values()) nextRetryAt = nextRetryAt === undefined ? t.due : Math.min(nextRetryAt, t.due);
         return {
             queued,
+            oldestQueuedAt,
             inFlight: this.running.size,
             waiting: this.timers.size,
             nextRetryAt,

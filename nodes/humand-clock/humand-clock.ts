@@ -6,6 +6,7 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { isPersistentStore, storeExists } from '../../lib/context';
 import { HealthTracker, registerHealth, unregisterHealth } from '../../lib/health';
+import { registerHealthRoutes } from '../../lib/health-routes';
 import { DEFAULT_COMMENT, renderComment } from '../../lib/humand/comment';
 import { Dispatcher, DispatchResult } from '../../lib/humand/dispatcher';
 import { checkInput } from '../../lib/humand/input';
@@ -158,14 +159,16 @@ export = function (RED: NodeAPI): void {
                 name: node.name || 'humand-clock',
                 lastSuccess: health.lastSuccess,
                 queue: s?.queued ?? 0,
+                oldestQueuedAt: s?.oldestQueuedAt,
+                paused: s?.paused !== undefined || fatal !== undefined,
                 nextRetryAt: s?.nextRetryAt,
                 lastError: fatal ?? s?.paused?.message ?? s?.lastError ?? health.lastError,
                 lastErrorAt: health.lastErrorAt,
                 failingSince: health.failingSince,
                 counts: { ...health.counts },
-                details: { paused: s?.paused !== undefined, dryRun, inFlight: s?.inFlight ?? 0 },
+                details: { dryRun, inFlight: s?.inFlight ?? 0 },
             };
-        });
+        }, () => dispatcher?.retryNow());
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
             if (msg.topic === 'retry') {
@@ -221,5 +224,6 @@ export = function (RED: NodeAPI): void {
         });
     }
 
+    registerHealthRoutes(RED);
     RED.nodes.registerType('humand-clock', HumandClock as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
 };

@@ -12,6 +12,7 @@ import { Dispatcher } from '../../lib/humand/dispatcher';
 import type { HumandServerDef, HumandServerNode } from './types';
 import { contextStore, NodeRedContext, shortHash } from '../../lib/context';
 import { errorMessage } from '../../lib/types';
+import { registerHealthRoutes } from '../../lib/health-routes';
 
 function num(value: unknown, fallback: number): number {
     const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
@@ -79,6 +80,7 @@ export = function (RED: NodeAPI): void {
         });
     }
 
+    registerHealthRoutes(RED);
     RED.nodes.registerType('humand-server', HumandServer as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
         credentials: { apiKey: { type: 'password' } },
     });

@@ -304,3 +304,45 @@ describe('humand-clock', function () {
         });
     }
 });
+
+describe('health endpoint', function () {
+    let sim;
+    let baseUrl;
+    before(async function () {
+        sim = createHumandSimulator({ apiKeys: [KEY], users: USERS });
+        ({ baseUrl } = await sim.listen(0));
+    });
+    after(async function () {
+        await sim.close();
+    });
+    afterEach(async function () {
+        await helper.unload();
+        await resetContext();
+    });
+
+    it('reports each node with counts, 200 when healthy and 503 when the outbox is paused; never a secret', async function () {
+        await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: KEY } });
+        const c1 = helper.getNode('c1');
+        const ok = collect(helper.getNode('ok'));
+        c1.receive({ payload: evt('hh1', '00123', 5, 'in') });
+        await until(() => ok.length === 1);
+        let res = await helper.request().get('/attendance-bridge/health').expect(200);
+        res.body.status.should.equal('ok');
+        const entry = res.body.nodes.find((n) => n.id === 'c1');
+        entry.should.containEql({ type: 'humand-clock', queue: 0, healthy: true });
+        entry.counts.delivered.should.equal(1);
+        JSON.stringify(res.body).should.not.containEql(KEY);
+        await helper.unload();
+
+        await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: 'wrong-secret' } });
+        helper.getNode('c1').receive({ payload: evt('hh2', '00456', 5, 'in') });
+        const server = helper.getNode('s1');
+        await until(() => server.getDispatcher('', false, { concurrency: 1 }).stats().paused);
+        res = await helper.request().get('/attendance-bridge/health').expect(503);
+        res.body.status.should.equal('failing');
+        res.body.nodes.find((n) => n.id === 'c1').problem.should.match(/paused: authentication failed \(HTTP 401\)/);
+        JSON.stringify(res.body).should.not.containEql('wrong-secret');
+        const retry = await helper.request().post('/attendance-bridge/retry').expect(200);
+        retry.body.retried.should.be.aboveOrEqual(1);
+    });
+});
