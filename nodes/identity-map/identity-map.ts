@@ -56,6 +56,7 @@ export = function (RED: NodeAPI): void {
         let statusTimer: NodeJS.Timeout | undefined;
         let gateTimer: NodeJS.Timeout | undefined;
         let warned = new Set<string>();
+        let warnedFor: number | undefined;
         let setupError: string | undefined;
         let service: DirectoryService | undefined;
         /** Refreshes asked for by msg.topic "refresh": their failure goes to done(err), not a second node.error. */
@@ -133,7 +134,6 @@ export = function (RED: NodeAPI): void {
                 source: () => server.getClient(),
                 onChange: scheduleStatus,
                 onRefreshError: (message) => {
-                    warned = new Set();
                     health.failure(message);
                     if (manualRefreshes === 0) node.error(refreshError(message), { topic: 'refresh', payload: message });
                 },
@@ -219,6 +219,12 @@ export = function (RED: NodeAPI): void {
             }
             health.count(result.code);
             out.reason = reason(result);
+            const refreshedAt = service?.state().refreshedAt;
+            if (refreshedAt !== warnedFor) {
+                // A new directory: log each distinct problem once again.
+                warned = new Set();
+                warnedFor = refreshedAt;
+            }
             out.reasonCode = result.code;
             const warnKey = result.code + '|' + (result.params.value ?? result.detail);
             if (!warned.has(warnKey) && warned.size < MAX_WARNED) {
