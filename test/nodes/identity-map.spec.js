@@ -283,6 +283,38 @@ describe('identity-map', function () {
             lastStatus().fill.should.equal('grey');
         });
 
+        it('reports wrong credentials, HTML error pages and malformed JSON from /users without crashing', async function () {
+            const http = require('http');
+            const answers = [
+                [502, 'text/html', '<html><body>502 Bad Gateway</body></html>'],
+                [200, 'application/json', '{"count": 3, "users": [tru'],
+            ];
+            const server = http.createServer((req, res) => {
+                const [status, type, body] = answers.shift() || [200, 'application/json', '{"count":0,"users":[]}'];
+                res.writeHead(status, { 'Content-Type': type });
+                res.end(body);
+            });
+            await new Promise((r) => server.listen(0, '127.0.0.1', r));
+            try {
+                const url = `http://127.0.0.1:${server.address().port}/public/api/v1`;
+                const { m1, caught } = await load(flow({}, url));
+                await waitFor(() => caught.length === 1);
+                allHealth().find((x) => x.id === 'm1').lastError.should.match(/HTTP 502/);
+                await waitFor(() => lastStatus().fill === 'red');
+                m1.receive({ topic: 'refresh' });
+                await waitFor(() => caught.length === 2);
+                caught[1].error.message.should.match(/identity-map\.errors\.refresh/);
+                allHealth().find((x) => x.id === 'm1').lastError.should.match(/not the expected JSON/);
+                await helper.unload();
+                const wrong = await helper.load(NODES, flow({}, baseUrl), { s1: { apiKey: 'wrong-key' } }).then(() => collect(helper.getNode('caught')));
+                await waitFor(() => wrong.length === 1);
+                allHealth().find((x) => x.id === 'm1').lastError.should.match(/HTTP 401/);
+                allHealth().find((x) => x.id === 'm1').lastError.should.not.match(/wrong-key/);
+            } finally {
+                await new Promise((r) => server.close(r));
+            }
+        });
+
         it('reports a missing API key as the refresh error', async function () {
             await helper.load(NODES, flow({}, baseUrl), {});
             await waitFor(() => lastStatus().fill === 'red');
