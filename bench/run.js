@@ -1,0 +1,191 @@
+'use strict';
+// `npm run bench`: the figures of issue #8 (not assertions). The Humand and HikCentral simulators run
+// in child processes, every scenario in a fresh child process (cold caches, its own heap, its own CPU
+// figures). Prints a table and writes bench/results.json.
+//
+//   node bench/run.js [--only sink,ingest,state,e2e] [--quick]
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { spawn } = require('child_process');
+const c = require('./common');
+
+const args = process.argv.slice(2);
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+const quick = args.includes('--quick');
+const want = (part) => !only || only.has(part);
+
+const STATE_EMPLOYEES = quick ? 10000 : 100000;
+const INGEST_EVENTS = quick ? 20000 : 100000;
+
+/** Sink rows: [mode, store, concurrency, latencyMs, employees, recordsPerEmployee]. */
+function sinkRows() {
+    const rows = [];
+    const at0 = quick ? [500, 4] : [2000, 4];
+    rows.push(['baseline', undefined, 1, 0, ...at0]);
+    for (const n of [1, 4, 16]) rows.push(['dispatcher', 'memory', n, 0, ...at0]);
+    rows.push(['dispatcher', 'localfs', 16, 0, ...at0]);
+    // at 50 ms: about 10 s per row at the target rate
+    rows.push(['baseline', undefined, 1, 50, quick ? 20 : 50, 4]);
+    rows.push(['dispatcher', 'memory', 1, 50, quick ? 20 : 50, 4]);
+    rows.push(['dispatcher', 'memory', 4, 50, quick ? 50 : 200, 4]);
+    rows.push(['dispatcher', 'memory', 16, 50, quick ? 200 : 800, 4]);
+    rows.push(['dispatcher', 'localfs', 16, 50, quick ? 200 : 800, 4]);
+    return rows;
+}
+
+function runChild(script, cfg, nodeArgs = []) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, script), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (d) => (out += d));
+        child.on('error', reject);
+        child.on('exit', (code) => {
+            const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+            if (code !== 0 || !line) return reject(new Error(`${script} ${cfg.kind} failed (exit ${code})`));
+            resolve(JSON.parse(line.slice(7)));
+        });
+    });
+}
+
+function pad(s, n, right) {
+    s = String(s);
+    return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function table(headers, rows, rightCols = new Set()) {
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+    const line = (cells) => '| ' + cells.map((cell, i) => pad(cell, widths[i], rightCols.has(i))).join(' | ') + ' |';
+    const sep = '|' + widths.map((w, i) => (rightCols.has(i) ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|';
+    return [line(headers), sep, ...rows.map(line)].join('\n');
+}
+
+const yes = (ok) => (ok ? 'met' : 'MISSED');
+
+async function main() {
+    const started = Date.now();
+    const results = {
+        date: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memGB: c.round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        quick,
+    };
+    const out = [];
+    const say = (s = '') => {
+        out.push(s);
+        console.log(s);
+    };
+    say(`attendance-bridge benchmark: ${results.machine.cpus} CPU (${results.machine.cpuModel}), ${results.machine.memGB} GB, Node ${process.version}${quick ? ' (QUICK: reduced sizes)' : ''}`);
+
+    const humand = await c.startHumandSim(c.usersFor(Math.max(STATE_EMPLOYEES, 3000)));
+    const common = { simUrl: humand.url, baseUrl: humand.baseUrl, simPid: humand.pid };
+    try {
+        // ---- 1. sink throughput ----
+        if (want('sink')) {
+            results.sink = [];
+            for (const [mode, store, concurrency, latencyMs, employees, perEmployee] of sinkRows()) {
+                process.stderr.write(`sink: ${mode} ${store || ''} c=${concurrency} latency=${latencyMs} ms ...\n`);
+                const r = await runChild('sink.js', { kind: 'sink', mode, store, concurrency, latencyMs, employees, perEmployee, ...common });
+                const target = latencyMs > 0 ? (0.9 * concurrency) / (latencyMs / 1000) : 1000;
+                results.sink.push({ mode, store: store || null, concurrency, latencyMs, target: c.round(target, 0), met: r.recordsPerSecond >= target && r.check.ok, ...r });
+            }
+            say('\n1. Sink throughput to the Humand simulator (simulator in its own process; burst of records, time to the last answer)');
+            say(
+                table(
+                    ['sender', 'store', 'conc.', 'latency', 'records (empl. x each)', 'records/s', 'target', '', 'exactly once + order', 'sender CPU', 'sim CPU'],
+                    results.sink.map((r) => [
+                        r.mode === 'baseline' ? 'sequential axios loop' : 'Dispatcher',
+                        r.mode === 'baseline' ? '-' : r.store === 'localfs' ? 'Node-RED localfilesystem' : 'memoryStore',
+                        r.concurrency,
+                        `${r.latencyMs} ms`,
+                        `${r.records} (${r.employees} x ${r.perEmployee})`,
+                        r.recordsPerSecond,
+                        r.mode === 'baseline' ? '(baseline)' : `>= ${r.target}`,
+                        r.mode === 'baseline' ? '' : yes(r.met),
+                        r.check.ok ? 'ok' : `FAILED ${JSON.stringify(r.check)}`,
+                        `${r.senderCpuPercent}%`,
+                        `${r.simCpuPercent}%`,
+                    ]),
+                    new Set([2, 5]),
+                ),
+            );
+        }
+
+        // ---- 2. source ingest ----
+        if (want('ingest')) {
+            process.stderr.write(`ingest: ${INGEST_EVENTS} HikCentral events ...\n`);
+            try {
+                const r = await runChild('ingest.js', { kind: 'ingest', events: INGEST_EVENTS, pageSize: 1000 });
+                results.ingest = r;
+                say(`\n2. Source ingest: ${r.events} HikCentral events, pageSize ${r.pageSize}, ArtemisEngine.poll (lib/artemis) against sim/hikcentral.js in its own process`);
+                say(
+                    table(
+                        ['figure', 'measured', 'target', ''],
+                        [
+                            ['poll: pages / received / emitted', `${r.poll.pages} / ${r.poll.received} / ${r.poll.emitted}`, `${r.events} emitted`, yes(r.poll.emitted === r.events)],
+                            ['ingest time (fetch + dedup + emit)', `${r.seconds} s`, '<= 10 s', yes(r.seconds <= 10)],
+                            ['  of which fetching pages (HTTP + simulator)', `${r.fetchSeconds} s`, '', ''],
+                            ['  of which normalise + dedup + sort + emit + commit', `${r.processSeconds} s`, '', ''],
+                            ['event-loop lag p99 (monitorEventLoopDelay)', `${r.lag.p99Ms} ms`, '<= 50 ms', yes(r.lag.p99Ms <= 50)],
+                            ['event-loop lag max', `${r.lag.maxMs} ms`, '', ''],
+                            ['longest single synchronous stretch (10 ms probe)', `${r.probe.longestStallMs} ms`, '', ''],
+                            ['overlap re-poll: received / duplicates dropped / emitted', `${r.repoll.received} / ${r.repoll.duplicates} / ${r.repoll.emitted}`, '0 emitted', yes(r.repoll.emitted === 0)],
+                        ],
+                    ),
+                );
+            } catch (err) {
+                results.ingest = { error: err.message };
+                say(`\n2. Source ingest: FAILED: ${err.message}`);
+            }
+        }
+
+        // ---- 3. state ----
+        if (want('state')) {
+            process.stderr.write(`state: ${STATE_EMPLOYEES} employees ...\n`);
+            const r = await runChild('sink.js', { kind: 'state', employees: STATE_EMPLOYEES, concurrency: 16, ...common }, ['--expose-gc']);
+            results.state = r;
+            say(`\n3. State: ${r.employees} employees delivered once each through the Dispatcher into Node-RED's localfilesystem store (cache on)`);
+            say(
+                table(
+                    ['figure', 'measured', 'target', ''],
+                    [
+                        ['delivered (journal count)', `${r.results.delivered} (${r.journal}) in ${r.deliverSeconds} s, ${r.recordsPerSecond}/s`, `${r.employees}`, yes(r.results.delivered === r.employees && r.journal === r.employees)],
+                        ['extra RSS after delivery (GC done)', `${r.extraRssMB} MB (heap +${r.extraHeapMB} MB; RSS ${r.rssBeforeMB} -> ${r.rssAfterMB} MB)`, '<= 150 MB', yes(r.extraRssMB <= 150)],
+                        ['longest event-loop stall during the context flush', `${r.flushStallMaxMs} ms (flush took ${r.flushWallMs} ms, global.json ${r.contextFileMB} MB)`, '<= 100 ms', yes(r.flushStallMaxMs <= 100)],
+                        ['event-loop lag during delivery p99 / max', `${r.lagDuringDeliveryP99Ms} / ${r.lagDuringDeliveryMaxMs} ms`, '', ''],
+                    ],
+                ),
+            );
+        }
+
+        // ---- 4. end-to-end latency ----
+        if (want('e2e')) {
+            process.stderr.write('e2e latency ...\n');
+            const r = await runChild('sink.js', { kind: 'e2e', employees: quick ? 200 : 500, perEmployee: 4, concurrency: 4, latencyMs: 0, ratePerSecond: 200, store: 'memory', ...common });
+            results.e2e = r;
+            say(`\n4. End-to-end latency, event accepted by the sink -> record stored by Humand (latency 0, concurrency 4, ${r.records} events at ${r.ratePerSecond}/s)`);
+            say(
+                table(
+                    ['measured to', 'p50', 'p95', 'p99', 'max', 'exactly once + order'],
+                    [
+                        ['simulator journal (receivedAt)', ...['p50', 'p95', 'p99', 'max'].map((k) => `${r.toHumandRecordMs[k]} ms`), r.check.ok ? 'ok' : 'FAILED'],
+                        ['Dispatcher result (answer read)', ...['p50', 'p95', 'p99', 'max'].map((k) => `${r.toResultMs[k]} ms`), ''],
+                    ],
+                ),
+            );
+        }
+    } finally {
+        await humand.stop();
+    }
+    results.wallSeconds = c.round((Date.now() - started) / 1000, 0);
+    say(`\nTotal bench wall time: ${results.wallSeconds} s`);
+    results.table = out.join('\n');
+    fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    console.log(`(written to ${path.relative(process.cwd(), path.join(__dirname, 'results.json'))})`);
+}
+
+main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+});
