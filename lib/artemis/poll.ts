@@ -4,7 +4,7 @@
  * the cursor. All work is serialised, so a push arriving during a poll cannot emit an event twice.
  */
 import type { AttendanceEvent } from '../types';
-import type { KeyValueStore } from '../context';
+import { KeyValueStore, shortHash } from '../context';
 import type { DoorEventQuery, DoorEventResult, EventTypeMode } from './client';
 import { ArtemisError } from './errors';
 import { NormaliseOptions, normaliseDoorEvent, Outcome } from './events';
@@ -130,6 +130,7 @@ export class ArtemisEngine {
             ...(to !== undefined ? { to: this.options.formatTime(to) } : {}),
         };
         const fresh: Array<{ event: AttendanceEvent; ms: number }> = [];
+        const problemKeys: string[] = [];
         const seen = new Set<string>();
         for (const record of records) {
             let outcome: Outcome;
@@ -138,7 +139,16 @@ export class ArtemisEngine {
             } catch (err) {
                 outcome = { kind: 'problem', reason: err instanceof Error ? err.message : String(err) };
             }
-            if (outcome.kind === 'problem') report.problems.push({ reason: outcome.reason, id: outcome.id, record });
+            if (outcome.kind === 'problem') {
+                // Reported once: the overlap re-reads the same bad record on the next polls.
+                const key = 'problem:' + (outcome.id ?? shortHash(safeJson(record)));
+                if (this.state.has(key) || seen.has(key)) report.duplicates++;
+                else {
+                    seen.add(key);
+                    problemKeys.push(key);
+                    report.problems.push({ reason: outcome.reason, id: outcome.id, record });
+                }
+            }
             else if (outcome.kind === 'skip') report.skipped++;
             else if (this.state.has(outcome.event.id) || seen.has(outcome.event.id)) report.duplicates++;
             else {
@@ -150,12 +160,17 @@ export class ArtemisEngine {
         const events = fresh.map((f) => f.event);
         if (events.length > 0) await this.options.emit(events, mode === 'backfill');
         report.emitted = events.length;
-        await this.state.commit(
-            events.map((e) => e.id),
-            newCursor,
-        );
+        await this.state.commit([...problemKeys, ...events.map((e) => e.id)], newCursor);
         report.cursor = this.state.cursorIso;
         return report;
+    }
+}
+
+function safeJson(value: unknown): string {
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
     }
 }
 

@@ -60,7 +60,7 @@ export = function (RED: NodeAPI): void {
         };
         status('grey', 'ring', 'artemis-events.status.starting');
 
-        if (types.refused.length > 0) node.warn(RED._('artemis-events.warn.failedFace'));
+        if (types.refused.length > 0) node.warn(`197151: ${RED._('artemis-events.warn.failedFace')}`);
         if (types.invalid.length > 0) node.warn(RED._('artemis-events.warn.badTypes', { types: types.invalid.join(', ') }));
         if (overrides.invalid.length > 0) node.warn(RED._('artemis-events.warn.badOverrides', { ids: overrides.invalid.join(', ') }));
         if (!storeExists(RED.settings.contextStorage, store)) node.warn(RED._('artemis-events.warn.noStore', { store }));
@@ -112,7 +112,7 @@ export = function (RED: NodeAPI): void {
                 node.send([null, msg]);
             }
             if (report.problems.length > 0) {
-                node.warn(RED._('artemis-events.warn.problems', { count: String(report.problems.length), reason: report.problems[0].reason }));
+                node.warn(`${RED._('artemis-events.warn.problems', { count: String(report.problems.length) })}: ${report.problems[0].reason}`);
             }
         }
 
@@ -139,10 +139,11 @@ export = function (RED: NodeAPI): void {
             health.failure(text);
             health.count('failures');
             failures++;
-            status('red', 'ring', 'artemis-events.status.error', { error: short });
+            // The status shows the code itself (HikCentral code, "HTTP 502", "timeout", "TLS"): no translation needed.
+            node.status({ fill: 'red', shape: 'ring', text: short });
             if (text !== lastErrorText) {
                 lastErrorText = text;
-                node.error(RED._('artemis-events.errors.poll', { context, error: text }), { topic: 'artemis-events', payload: { error: text, code: short } });
+                node.error(`${RED._('artemis-events.errors.poll')} (${context}): ${text}`, { topic: 'artemis-events', payload: { error: text, code: short } });
             }
             return text;
         }
@@ -188,7 +189,7 @@ export = function (RED: NodeAPI): void {
                 persons = indexPersons(await client().persons());
                 personsAt = Date.now();
             } catch (err) {
-                node.warn(RED._('artemis-events.warn.persons', { error: err instanceof Error ? err.message : String(err) }));
+                node.warn(RED._('artemis-events.warn.persons') + ': ' + errorMessage(err));
             }
         }
 
@@ -264,7 +265,7 @@ export = function (RED: NodeAPI): void {
             if (isRecord(m.payload) && ('from' in m.payload || 'to' in m.payload)) {
                 const window = parseBackfill(m.payload, (v) => (typeof v === 'number' && Number.isFinite(v) ? v : parseOffsetTime(v)?.ms));
                 if (typeof window === 'string') {
-                    done(new Error(RED._('artemis-events.errors.backfill', { reason: window })));
+                    done(new Error(`${RED._('artemis-events.errors.backfill')}: ${window}`));
                     return;
                 }
                 status('grey', 'ring', 'artemis-events.status.backfilling');
@@ -306,26 +307,31 @@ export = function (RED: NodeAPI): void {
                     }
                 }
             }
-            if (mode === 'push' && subscribed) {
-                const finish = setTimeout(done, 5000);
-                let c: ArtemisClient | undefined;
-                try {
-                    c = client();
-                } catch {
-                    c = undefined;
-                }
-                const work = c ? c.unsubscribe(types.types.length > 0 ? types.types : [196893, 198914]) : Promise.resolve();
-                work.catch((err: unknown) => node.warn(RED._('artemis-events.warn.unsubscribe', { error: errorMessage(err) }))).finally(() => {
-                    clearTimeout(finish);
+            if (mode === 'push' && subscribed && server) {
+                // Own client: the shared one is destroyed when the server config node closes (in parallel).
+                const c = server.createClient();
+                if (typeof c === 'string') {
                     done();
-                });
+                    return;
+                }
+                const finish = setTimeout(() => {
+                    c.destroy();
+                    done();
+                }, 5000);
+                c.unsubscribe(types.types.length > 0 ? types.types : [196893, 198914])
+                    .catch((err: unknown) => node.warn(RED._('artemis-events.warn.unsubscribe') + ': ' + errorMessage(err)))
+                    .finally(() => {
+                        clearTimeout(finish);
+                        c.destroy();
+                        done();
+                    });
                 return;
             }
             done();
         });
 
         if (!server) {
-            status('red', 'ring', 'artemis-events.status.error', { error: RED._('artemis-events.errors.noServer') });
+            node.status({ fill: 'red', shape: 'ring', text: RED._('artemis-events.errors.noServer') });
             return;
         }
         schedule(100);

@@ -55,8 +55,7 @@ export = function (RED: NodeAPI): void {
         let client: ArtemisClient | undefined;
         node.baseUrl = (config.baseUrl || '').trim();
 
-        node.getClient = () => {
-            if (client) return client;
+        node.createClient = () => {
             const built = buildClient({
                 baseUrl: node.baseUrl,
                 timeout: config.timeout,
@@ -66,8 +65,14 @@ export = function (RED: NodeAPI): void {
                 appSecret: node.credentials?.appSecret ?? '',
             });
             if (!(built instanceof ArtemisClient)) return RED._(built.key, built.data ?? {});
-            client = built;
-            return client;
+            return built;
+        };
+
+        node.getClient = () => {
+            if (client) return client;
+            const built = node.createClient();
+            if (typeof built !== 'string') client = built;
+            return built;
         };
 
         node.on('close', (_removed: boolean, done: () => void) => {

@@ -17,5 +17,7 @@ export interface ArtemisServerCredentials {
 export interface ArtemisServerNode extends Node<ArtemisServerCredentials> {
     /** The configured client, or an error text when it cannot be built (missing key, bad URL). */
     getClient(): ArtemisClient | string;
+    /** A new client the caller owns (and destroys): for calls that must outlive the shared one, e.g. on close. */
+    createClient(): ArtemisClient | string;
     baseUrl: string;
 }

@@ -259,6 +259,11 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         r.problems.map((p) => p.reason).should.have.length(3);
         r.skipped.should.equal(2);
         r.received.should.equal(7);
+        // the overlap re-reads them: reported once only
+        t += MIN;
+        const again = await e.poll(client);
+        again.problems.should.have.length(0);
+        again.duplicates.should.equal(5);
     });
 
     it('keeps the recent-id list bounded', async function () {

@@ -1,0 +1,274 @@
+'use strict';
+// artemis-events (and artemis-server) in a real Node-RED runtime against the signature-checking simulator.
+const fs = require('fs');
+const path = require('path');
+const should = require('should');
+const axios = require('axios');
+const { helper, node, deploy, useContextStores, resetContext, tmpDir, collect, until, Context } = require('../helper');
+const { createHikCentralSimulator } = require('../../sim/hikcentral');
+
+const artemisServer = node('artemis-server');
+const artemisEventsModule = node('artemis-events');
+// The test helper does not mount RED.httpNode on its server: capture it so push posts can reach the node.
+let nodeRED;
+function artemisEvents(RED) {
+    nodeRED = RED;
+    return artemisEventsModule(RED);
+}
+const KEY = 'ak-node-1';
+const SECRET = 'sk-node-secret';
+const MIN = 60000;
+
+function flow(baseUrl, events = {}, server = {}) {
+    return [
+        { id: 'tab1', type: 'tab' },
+        { id: 's1', type: 'artemis-server', baseUrl, timeout: 2, rejectUnauthorized: true, ca: '', ...server },
+        { id: 'e1', z: 'tab1', type: 'artemis-events', server: 's1', interval: 60, overlap: 300, initialLookback: 10, pageSize: 50,
+            eventTypes: '196893, 198914', eventTypeMode: 'auto', doors: '', overrides: [], timezone: 'America/Argentina/Buenos_Aires',
+            store: '', mode: 'poll', wires: [['ok'], ['ko']], ...events },
+        { id: 'ok', z: 'tab1', type: 'helper' },
+        { id: 'ko', z: 'tab1', type: 'helper' },
+        { id: 'c', z: 'tab1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', z: 'tab1', type: 'helper' },
+    ];
+}
+const CREDS = { s1: { appKey: KEY, appSecret: SECRET } };
+
+describe('artemis-events', function () {
+    let sim;
+    let baseUrl;
+    before(async function () {
+        await helper.startServer();
+        helper._app.use((req, res, next) => (nodeRED ? nodeRED.httpNode(req, res, next) : next()));
+    });
+    after(async function () {
+        await helper.stopServer();
+    });
+    beforeEach(async function () {
+        sim = createHikCentralSimulator({ appKey: KEY, appSecret: SECRET });
+        ({ baseUrl } = await sim.listen(0));
+    });
+    afterEach(async function () {
+        await helper.unload();
+        await resetContext();
+        helper.settings({});
+        await sim.close();
+    });
+
+    async function load(f, creds = CREDS) {
+        await helper.load([artemisServer, artemisEvents], f, creds);
+        const e1 = helper.getNode('e1');
+        const statuses = [];
+        const warnings = [];
+        e1.on('call:status', (call) => statuses.push(call.args[0]));
+        e1.on('call:warn', (call) => warnings.push(String(call.args[0])));
+        return { e1, ok: collect(helper.getNode('ok')), ko: collect(helper.getNode('ko')), caught: collect(helper.getNode('caught')), statuses, warnings };
+    }
+    const doorPolls = () => sim.requests.filter((r) => r.path.endsWith('/door/events'));
+    async function pollNow(e1) {
+        const before = doorPolls().length;
+        e1.receive({ topic: 'poll' });
+        await until(() => doorPolls().length > before && e1.status.callCount >= 0);
+        await new Promise((r) => setTimeout(r, 30));
+    }
+
+    it('polls, emits normalised events in time order with topic = personId, skips 197151 and door events without person', async function () {
+        const p = sim.persons[4];
+        sim.addEvent({ eventId: 'b', person: p, atMs: Date.now() - 2 * MIN, eventType: 198914 });
+        sim.addEvent({ eventId: 'a', person: p, atMs: Date.now() - 5 * MIN });
+        sim.addEvent({ eventId: 'f', person: p, atMs: Date.now() - 3 * MIN, eventType: 197151 });
+        sim.addEvent({ eventId: 'n', personId: '0', atMs: Date.now() - 3 * MIN });
+        sim.addEvent({ eventId: 'old', person: p, atMs: Date.now() - 30 * MIN });
+        const { ok, ko, statuses } = await load(flow(baseUrl));
+        await until(() => ok.length === 2);
+        ok.map((m) => m.payload.id).should.deepEqual(['hikcentral:a', 'hikcentral:b']);
+        const m = ok[0];
+        m.topic.should.equal(p.personId);
+        m.payload.should.have.properties({ source: 'hikcentral', direction: 'in' });
+        m.payload.person.should.deepEqual({ id: p.personId, code: p.personCode, name: p.personName });
+        m.payload.device.should.deepEqual({ id: '1', name: 'Main entrance' });
+        m.payload.time.should.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000-03:00$/);
+        m.payload.raw.eventId.should.equal('a');
+        should(m.backfill).be.undefined();
+        ko.length.should.equal(0);
+        await until(() => statuses.some((s) => s.fill === 'green'));
+        statuses.find((s) => s.fill === 'green').shape.should.equal('dot');
+    });
+
+    it('does not emit twice: overlap re-reads, late events, and manual polls', async function () {
+        const { e1, ok } = await load(flow(baseUrl, { initialLookback: 0 }));
+        await until(() => doorPolls().length === 1);
+        sim.addEvent({ eventId: 'late', atMs: Date.now() - 2 * MIN }); // before the cursor, within the overlap
+        await pollNow(e1);
+        await until(() => ok.length === 1);
+        await pollNow(e1);
+        await pollNow(e1);
+        ok.length.should.equal(1);
+        ok[0].payload.id.should.equal('hikcentral:late');
+    });
+
+    it('applies the direction table (reader over door, ignore) and the door filter', async function () {
+        const p = sim.persons[1];
+        const [door1, door2] = sim.doors;
+        sim.addEvent({ eventId: 'r-out', person: p, door: door1, reader: door1.readers[1], atMs: Date.now() - 4 * MIN }); // inAndOutType 0
+        sim.addEvent({ eventId: 'r-in', person: p, door: door1, reader: door1.readers[0], atMs: Date.now() - 3 * MIN });
+        sim.addEvent({ eventId: 'w', person: p, door: door2, reader: door2.readers[0], atMs: Date.now() - 2 * MIN });
+        const overrides = [{ id: '1', action: 'out' }, { id: '1011', action: 'in' }, { id: '2', action: 'ignore' }];
+        const { ok } = await load(flow(baseUrl, { overrides }));
+        await until(() => ok.length === 2);
+        ok.map((m) => [m.payload.id, m.payload.direction]).should.deepEqual([['hikcentral:r-out', 'out'], ['hikcentral:r-in', 'in']]);
+    });
+
+    it('sends malformed records to output 2 and still emits the valid ones of the page', async function () {
+        sim.addEvent({ eventId: 'good', atMs: Date.now() - 3 * MIN });
+        sim.addEvent({ raw: { eventId: 'nopid', eventType: 196893, eventTime: new Date().toISOString() }, atMs: Date.now() - 2 * MIN });
+        sim.addEvent({ raw: { eventId: 'badtime', eventType: 196893, personId: '3', eventTime: '25/11/2026 08:00' }, atMs: Date.now() - MIN });
+        const { ok, ko, statuses, warnings } = await load(flow(baseUrl));
+        await until(() => ok.length === 1 && ko.length === 2);
+        ko.map((m) => m.eventId).sort().should.deepEqual(['hikcentral:badtime', 'hikcentral:nopid']);
+        ko[0].reason.should.be.a.String();
+        ko[0].payload.should.be.an.Object();
+        await until(() => statuses.some((s) => s.fill === 'yellow'));
+        warnings.some((w) => /(problems|could not be used).*: (record has no personId|bad eventTime)/.test(w)).should.be.true();
+    });
+
+    for (const [label, fault, expect] of [
+        ['an HTML 502 page', { kind: 'html502' }, /HTTP 502/],
+        ['truncated JSON', { kind: 'truncated' }, /bad JSON/],
+        ['a quota error code', { kind: 'code', code: '0x0240100b' }, /0x0240100b/],
+    ]) {
+        it(`reports ${label} in the status and to Catch, keeps the cursor, and recovers`, async function () {
+            sim.setFaults({ ...fault, count: 1 });
+            sim.addEvent({ eventId: 'x', atMs: Date.now() - MIN });
+            const { e1, ok, caught, statuses } = await load(flow(baseUrl));
+            await until(() => statuses.some((s) => s.fill === 'red'));
+            statuses.find((s) => s.fill === 'red').text.should.match(expect);
+            await until(() => caught.length === 1);
+            caught[0].payload.should.have.property('error');
+            const cursorKey = (await new Promise((r) => e1.context().global.keys((err, k) => r(k)))).find((k) => /_cursor$/.test(k));
+            should(cursorKey).be.undefined(); // never advanced by the failed poll
+            ok.length.should.equal(0);
+            await pollNow(e1);
+            await until(() => ok.length === 1);
+            await until(() => statuses[statuses.length - 1].fill === 'green');
+        });
+    }
+
+    it('times out on a slow server', async function () {
+        sim.setFaults({ kind: 'slow', delayMs: 3000, count: 1 });
+        const { statuses } = await load(flow(baseUrl, {}, { timeout: 0.3 }));
+        await until(() => statuses.some((s) => s.fill === 'red'), { tries: 100000 });
+        statuses.find((s) => s.fill === 'red').text.should.equal('timeout');
+    });
+
+    it('reports a wrong AppSecret with the code and never leaks key, secret or string-to-sign', async function () {
+        const { caught, statuses } = await load(flow(baseUrl), { s1: { appKey: KEY, appSecret: 'not-the-secret' } });
+        await until(() => caught.length === 1);
+        statuses.find((s) => s.fill === 'red').text.should.equal('0x02401003');
+        const text = JSON.stringify(caught[0]);
+        text.should.not.match(new RegExp(KEY)).and.not.match(/not-the-secret/).and.not.match(/x-ca-timestamp/);
+    });
+
+    it('back-fills a window with only events not yet emitted, flagged msg.backfill', async function () {
+        const day = 24 * 3600e3;
+        sim.addEvent({ eventId: 'y1', atMs: Date.now() - 40 * day });
+        sim.addEvent({ eventId: 'y2', atMs: Date.now() - 2 * day });
+        sim.addEvent({ eventId: 'now', atMs: Date.now() - MIN });
+        const { e1, ok } = await load(flow(baseUrl));
+        await until(() => ok.length === 1);
+        e1.receive({ payload: { from: new Date(Date.now() - 45 * day).toISOString(), to: new Date().toISOString() } });
+        await until(() => ok.length === 3);
+        ok.slice(1).map((m) => [m.payload.id, m.backfill]).should.deepEqual([['hikcentral:y1', true], ['hikcentral:y2', true]]);
+        // two windows of ≤ 31 days
+        doorPolls().slice(1).map((r) => r.body.startTime).length.should.equal(2);
+        e1.receive({ payload: { from: Date.now() - 45 * day, to: Date.now() } });
+        await new Promise((r) => setTimeout(r, 100));
+        ok.length.should.equal(3);
+    });
+
+    it('rejects an invalid back-fill with an error', async function () {
+        const { e1, caught } = await load(flow(baseUrl));
+        e1.receive({ payload: { from: 'yesterday', to: 'today' } });
+        await until(() => caught.length === 1);
+        caught[0].error.message.should.match(/backfill|back-fill/).and.match(/ISO 8601/);
+    });
+
+    it('queries once per configured type when the server requires eventType', async function () {
+        sim.setRequireEventType(true);
+        sim.addEvent({ eventId: 'c', eventType: 198914, atMs: Date.now() - MIN });
+        sim.addEvent({ eventId: 'f', eventType: 196893, atMs: Date.now() - 2 * MIN });
+        const { ok } = await load(flow(baseUrl));
+        await until(() => ok.length === 2);
+        ok.map((m) => m.payload.id).should.deepEqual(['hikcentral:f', 'hikcentral:c']);
+    });
+
+    it('warns that 197151 is never attendance even when configured', async function () {
+        sim.addEvent({ eventId: 'f', eventType: 197151, atMs: Date.now() - MIN });
+        const { ok, warnings } = await load(flow(baseUrl, { eventTypes: '196893, 197151' }));
+        await until(() => doorPolls().length === 1);
+        await new Promise((r) => setTimeout(r, 50));
+        warnings.some((w) => /197151/.test(w)).should.be.true();
+        ok.length.should.equal(0);
+    });
+
+    it('pages through many pages', async function () {
+        for (let i = 0; i < 230; i++) sim.addEvent({ atMs: Date.now() - 8 * MIN + i * 1000 });
+        const { ok } = await load(flow(baseUrl, { pageSize: 50 }));
+        await until(() => ok.length === 230);
+        doorPolls().length.should.equal(5);
+        const times = ok.map((m) => Date.parse(m.payload.time));
+        times.should.deepEqual([...times].sort((a, b) => a - b));
+    });
+
+    it('keeps cursor and emitted ids across a restart (localfilesystem context)', async function () {
+        const dir = tmpDir('ab-artemis-');
+        const stores = { default: { module: 'localfilesystem', config: { dir, flushInterval: 0 } } };
+        sim.addEvent({ eventId: 'a', atMs: Date.now() - MIN });
+        async function start() {
+            helper.settings({ contextStorage: stores, userDir: dir });
+            await helper.load([artemisServer, artemisEvents], [{ id: 'tab0', type: 'tab' }, { id: 'pre', z: 'tab0', type: 'catch', wires: [] }], CREDS);
+            await useContextStores(stores);
+            await deploy(flow(baseUrl), 'full', CREDS);
+            return { e1: helper.getNode('e1'), ok: collect(helper.getNode('ok')) };
+        }
+        let { ok } = await start();
+        await until(() => ok.length === 1);
+        await new Promise((r) => setTimeout(r, 100));
+        await helper.unload();
+        await Context.close();
+        const files = fs.readdirSync(path.join(dir, 'context', 'global'));
+        files.length.should.be.above(0);
+        sim.addEvent({ eventId: 'b', atMs: Date.now() - 30000 });
+        ({ ok } = await start());
+        await until(() => ok.length === 1);
+        await new Promise((r) => setTimeout(r, 100));
+        ok.map((m) => m.payload.id).should.deepEqual(['hikcentral:b']);
+    });
+
+    it('push mode: subscribes, receives OnEventNotify, dedups against the safety poll, unsubscribes and removes the route on close', async function () {
+        const nodeUrl = helper.url();
+        const p = sim.persons[2];
+        const { e1, ok } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/events', safetyInterval: 600, initialLookback: 0 }));
+        await until(() => Object.keys(sim.subscriptions).length === 2, { tries: 100000 });
+        sim.subscriptions.should.deepEqual({ 196893: nodeUrl + '/hik/events', 198914: nodeUrl + '/hik/events' });
+        await until(() => sim.requests.some((r) => r.path.endsWith('personList')));
+        await new Promise((r) => setTimeout(r, 50));
+        sim.addEvent({ eventId: 'p1', person: p, atMs: Date.now() - 1000 });
+        sim.addEvent({ eventId: 'p2', person: p, eventType: 197151, atMs: Date.now() - 500 }); // not subscribed: never pushed
+        sim.addEvent({ eventId: 'p3', personId: '0', atMs: Date.now() - 400 }); // pushed with ExtEventPersonNo "0": skipped
+        await until(() => ok.length === 1, { tries: 100000 });
+        ok[0].payload.id.should.equal('hikcentral:p1');
+        ok[0].topic.should.equal(p.personId); // person number resolved through the person list
+        ok[0].payload.person.code.should.equal(p.personCode);
+        await until(() => sim.pushes.length === 2 && sim.pushes.every((x) => x.status === 200), { tries: 100000 });
+        await pollNow(e1);
+        ok.length.should.equal(1);
+        // a bad body is refused
+        const bad = await axios.post(nodeUrl + '/hik/events', { hello: 1 }, { validateStatus: () => true });
+        bad.status.should.equal(400);
+        await helper.unload();
+        sim.subscriptions.should.deepEqual({});
+        const gone = await axios.post(nodeUrl + '/hik/events', { method: 'OnEventNotify', params: { events: [] } }, { validateStatus: () => true });
+        gone.status.should.equal(404);
+    });
+});
