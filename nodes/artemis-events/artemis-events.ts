@@ -269,8 +269,8 @@ export = function (RED: NodeAPI): void {
                     return;
                 }
                 status('grey', 'ring', 'artemis-events.status.backfilling');
-                engine
-                    .backfill(client(), window.fromMs, window.toMs)
+                Promise.resolve()
+                    .then(() => engine.backfill(client(), window.fromMs, window.toMs))
                     .then((report) => {
                         reportProblems(report);
                         health.count('backfilled', report.emitted);

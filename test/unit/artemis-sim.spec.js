@@ -1,0 +1,134 @@
+'use strict';
+// The HikCentral simulator itself: signature checks per SPEC 4.2, control routes, push, trickle, CLI.
+const path = require('path');
+const http = require('http');
+const { spawn } = require('child_process');
+const should = require('should');
+const axios = require('axios');
+const { createHikCentralSimulator, serverStringToSign } = require('../../sim/hikcentral');
+const { signRequest, buildStringToSign } = require('../../dist/lib/artemis/sign');
+
+const KEY = '29666671';
+const SECRET = 'empsl6pq4xx7cSy6gRXa';
+const PERSONS = '/artemis/api/resource/v1/person/personList';
+
+describe('sim/hikcentral', function () {
+    let sim;
+    let baseUrl;
+    beforeEach(async function () {
+        sim = createHikCentralSimulator({ appKey: KEY, appSecret: SECRET });
+        ({ baseUrl } = await sim.listen(0));
+    });
+    afterEach(() => sim.close());
+    const post = (p, body, headers) => axios.post(baseUrl + p, JSON.stringify(body), { headers, validateStatus: () => true }).then((r) => r.data);
+
+    it('computes the same string-to-sign as the package signer, from the published vector', function () {
+        const headers = { accept: '*/*', 'content-type': 'application/json', 'x-ca-key': KEY, 'x-ca-nonce': 'b3b0c6a8-0000-4000-8000-000000000001', 'x-ca-timestamp': '1700000000000', 'x-ca-signature-headers': 'x-ca-key,x-ca-nonce,x-ca-timestamp' };
+        const sts = serverStringToSign('POST', '/artemis/api/acs/v1/door/events', new URLSearchParams(), headers);
+        sts.should.equal(buildStringToSign({ method: 'POST', path: '/artemis/api/acs/v1/door/events', headers }));
+        const withQuery = serverStringToSign('GET', '/artemis/x', new URLSearchParams('b=2&a=1'), { 'x-ca-key': 'k', 'x-ca-signature-headers': 'x-ca-key' });
+        withQuery.should.equal('GET\nx-ca-key:k\n/artemis/x?a=1&b=2');
+    });
+
+    it('accepts correctly signed requests and refuses every tampering with 0x02401003 (HTTP 200)', async function () {
+        const good = signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: PERSONS });
+        (await post(PERSONS, { pageNo: 1, pageSize: 5 }, good.headers)).should.have.properties({ code: '0' });
+        const cases = [
+            { ...good.headers, 'x-ca-nonce': 'other' },
+            { ...good.headers, Accept: 'application/json' },
+            { ...good.headers, 'x-ca-signature-headers': 'x-ca-key' },
+            { ...good.headers, 'Content-MD5': 'abc' },
+        ];
+        for (const headers of cases) {
+            const r = await post(PERSONS, {}, headers);
+            r.code.should.equal('0x02401003');
+            r.msg.should.containEql(KEY).and.containEql('StringToSign');
+        }
+        const noKey = { ...good.headers };
+        delete noKey['x-ca-key'];
+        (await post(PERSONS, {}, noKey)).code.should.equal('0x02401000');
+        const noSig = { ...good.headers };
+        delete noSig['x-ca-signature'];
+        (await post(PERSONS, {}, noSig)).code.should.equal('0x02401002');
+        // Content-MD5 and Date accepted when signed
+        const body = JSON.stringify({ pageNo: 1, pageSize: 1 });
+        const md5 = signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: PERSONS, body, withContentMd5: true, date: new Date().toUTCString() });
+        (await axios.post(baseUrl + PERSONS, body, { headers: md5.headers }).then((r) => r.data)).code.should.equal('0');
+    });
+
+    it('serves people from sim/people with personCode = people code', async function () {
+        const r = await post(PERSONS, { pageNo: 2, pageSize: 10 }, signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: PERSONS }).headers);
+        r.data.total.should.equal(40);
+        r.data.list.should.have.length(10);
+        r.data.list[0].should.have.properties({ personId: '11', personCode: '000111' });
+    });
+
+    it('control routes: add events, faults, requests, reset', async function () {
+        const added = (await axios.post(baseUrl + '/__sim/events', [{ eventType: 198914 }, { eventType: 197151 }])).data;
+        added.should.have.length(2);
+        (await axios.get(baseUrl + '/__sim/events')).data.should.have.length(2);
+        (await axios.post(baseUrl + '/__sim/faults', { kind: 'html502', count: 1 })).status.should.equal(200);
+        (await axios.post(baseUrl + '/__sim/faults', { kind: 'nope' }, { validateStatus: () => true })).status.should.equal(400);
+        (await axios.post(baseUrl + '/__sim/reset')).data.reset.should.be.true();
+        sim.events.should.have.length(0);
+    });
+
+    it('pushes OnEventNotify (≤ 50 events per post) to the subscribed eventDest', async function () {
+        const bodies = [];
+        const receiver = http.createServer((req, res) => {
+            let t = '';
+            req.on('data', (c) => (t += c));
+            req.on('end', () => {
+                bodies.push(JSON.parse(t));
+                res.end('{}');
+            });
+        });
+        await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+        const dest = `http://127.0.0.1:${receiver.address().port}/hook`;
+        const sub = '/artemis/api/eventService/v1/eventSubscriptionByEventTypes';
+        (await post(sub, { eventTypes: [196893], eventDest: dest }, signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: sub }).headers)).code.should.equal('0');
+        for (let i = 0; i < 60; i++) sim.addEvent({ push: false });
+        sim.addEvent({ eventType: 198914 }); // not subscribed
+        const many = [];
+        for (let i = 0; i < 60; i++) many.push({ eventType: 196893 });
+        await axios.post(baseUrl + '/__sim/events', many);
+        const deadline = Date.now() + 3000;
+        while (bodies.reduce((n, b) => n + b.params.events.length, 0) < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        receiver.close();
+        bodies.reduce((n, b) => n + b.params.events.length, 0).should.equal(60);
+        bodies.every((b) => b.method === 'OnEventNotify' && b.params.ability === 'event_acs' && b.params.events.length <= 50).should.be.true();
+        const e = bodies[0].params.events[0];
+        e.should.have.properties({ eventType: 196893, srcType: 'door', srcIndex: '1' });
+        e.data.ExtEventPersonNo.should.match(/^\d{6}$/);
+    });
+
+    it('trickles realistic events for active people', function () {
+        for (let i = 0; i < 50; i++) sim.trickleOnce();
+        const evs = sim.events;
+        evs.should.have.length(50);
+        const codes = new Set(sim.persons.filter((p) => p.active).map((p) => p.personCode));
+        evs.every((e) => codes.has(e.personCode)).should.be.true();
+        evs.every((e) => [196893, 198914, 197151].includes(e.eventType)).should.be.true();
+    });
+
+    it('runs as a CLI with the given key, secret and people', async function () {
+        const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'sim', 'hikcentral.js'), '--port', '0', '--people', '5', '--app-key', 'K1', '--app-secret', 'S1', '--trickle-ms', '0']);
+        try {
+            const url = await new Promise((resolve, reject) => {
+                let out = '';
+                child.stdout.on('data', (d) => {
+                    out += d;
+                    const m = /listening on (\S+)/.exec(out);
+                    if (m) resolve(m[1]);
+                });
+                child.on('exit', (code) => reject(new Error('exited ' + code)));
+                setTimeout(() => reject(new Error('no start')), 5000);
+            });
+            const h = signRequest({ appKey: 'K1', appSecret: 'S1', method: 'POST', path: PERSONS }).headers;
+            const r = await axios.post(url + PERSONS, { pageNo: 1, pageSize: 100 }, { headers: h });
+            r.data.data.total.should.equal(5);
+        } finally {
+            child.kill();
+        }
+    });
+});
