@@ -178,7 +178,11 @@ function createHySecureSimulator(options = {}) {
         if (requests.length > 1000) requests.shift();
     }
 
-    function faultResponse(fault, res, route, proceed) {
+    function faultResponse(fault, res, entry, proceed) {
+        if (fault.kind !== 'slow' && !['badrows', 'empty', 'notoken'].includes(fault.kind)) {
+            entry.status = { '401': 401, '403': 403, '500': 500, html: fault.status || 503, status: 200, reset: 0 }[fault.kind];
+            entry.fault = fault.kind;
+        }
         switch (fault.kind) {
             case '401':
                 return send(res, 401, envelope(401, 'Unauthorized', null));
@@ -235,7 +239,7 @@ function createHySecureSimulator(options = {}) {
                 return send(res, 200, { token, expiresIn: Math.round(tokenTtlMs / 1000) });
             };
             const fault = takeFault('connect');
-            if (fault) return faultResponse(fault, res, 'connect', proceed);
+            if (fault) return faultResponse(fault, res, entry, proceed);
             return proceed();
         }
 
@@ -278,7 +282,7 @@ function createHySecureSimulator(options = {}) {
                 return send(res, 200, envelope(200, 'Success', data));
             };
             const fault = takeFault('sessions');
-            if (fault) return faultResponse(fault, res, 'sessions', proceed);
+            if (fault) return faultResponse(fault, res, entry, proceed);
             return proceed();
         }
         return send(res, 404, envelope(404, 'Not found', null));

@@ -121,7 +121,7 @@ export = function (RED: NodeAPI): void {
                 if (p.kind === 'duplicate' || loggedProblems.has(p.message)) continue;
                 if (loggedProblems.size >= MAX_LOGGED_PROBLEMS) loggedProblems.clear();
                 loggedProblems.add(p.message);
-                node.warn(RED._('hysecure-sessions.warn.badRow', { problem: p.message }));
+                node.warn(`${RED._('hysecure-sessions.warn.badRow')} ${p.message}`);
             }
         }
 
