@@ -51,6 +51,7 @@ export = function (RED: NodeAPI): void {
         let abort: AbortController | undefined;
         let lastReport: BatchReport | undefined;
         let subscribed = false;
+        let lastSubscribeError: string | undefined;
         let persons: { byId: Map<string, PersonInfo>; byCode: Map<string, PersonInfo> } | undefined;
         let personsAt = 0;
         let routePath: string | undefined;
@@ -161,7 +162,15 @@ export = function (RED: NodeAPI): void {
             if (closing) return;
             let delay = pollEveryMs;
             try {
-                if (mode === 'push' && !subscribed) await subscribe();
+                if (mode === 'push' && !subscribed) {
+                    // A failed subscription must not stop the safety poll: warn (once per reason), poll anyway.
+                    await subscribe().catch((err: unknown) => {
+                        const text = err instanceof ArtemisError ? err.message : errorMessage(err);
+                        if (text !== lastSubscribeError) node.warn(`${RED._('artemis-events.warn.subscribe')}: ${text}`);
+                        lastSubscribeError = text;
+                        health.failure(text);
+                    });
+                }
                 abort = new AbortController();
                 const report = await engine.poll(client(), abort.signal);
                 account(report);

@@ -271,4 +271,17 @@ describe('artemis-events', function () {
         const gone = await axios.post(nodeUrl + '/hik/events', { method: 'OnEventNotify', params: { events: [] } }, { validateStatus: () => true });
         gone.status.should.equal(404);
     });
+
+    it('push mode: a refused subscription does not stop the safety poll; the next poll subscribes', async function () {
+        sim.setFaults({ kind: 'code', code: '0x02401008', count: 1, path: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes' });
+        sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });
+        const { e1, ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: helper.url(), pushPath: '/hik/ev2', safetyInterval: 600 }));
+        await until(() => ok.length === 1);
+        await until(() => statuses.some((s) => s.fill === 'yellow'));
+        warnings.some((w) => /0x02401008/.test(w)).should.be.true();
+        sim.subscriptions.should.deepEqual({});
+        await pollNow(e1);
+        await until(() => Object.keys(sim.subscriptions).length === 2);
+        await until(() => statuses[statuses.length - 1].fill === 'green');
+    });
 });
