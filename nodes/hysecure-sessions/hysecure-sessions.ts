@@ -118,7 +118,7 @@ export = function (RED: NodeAPI): void {
 
         function logProblems(result: PollResult): void {
             for (const p of result.problems) {
-                if (p.kind === 'duplicate' || loggedProblems.has(p.message)) continue;
+                if (loggedProblems.has(p.message)) continue;
                 if (loggedProblems.size >= MAX_LOGGED_PROBLEMS) loggedProblems.clear();
                 loggedProblems.add(p.message);
                 node.warn(`${RED._('hysecure-sessions.warn.badRow')} ${p.message}`);
@@ -151,6 +151,8 @@ export = function (RED: NodeAPI): void {
             if (result.events.length > 0) send(result.events.map((e) => toMessage(e, backfill)));
             for (const e of result.events) health.count(e.event.direction === 'in' ? 'in' : 'out');
             if (bad > 0) health.count('badRows', bad);
+            const duplicates = result.problems.filter((p) => p.kind === 'duplicate').length;
+            if (duplicates > 0) health.count('duplicateRows', duplicates);
             try {
                 await commit(emitted, result.events, Date.now(), cfg);
             } catch (err) {

@@ -217,7 +217,8 @@ describe('hysecure-sessions', function () {
             out.map((m) => m.payload.id).should.eql(['hysecure:000101:2025-03-10:in', 'hysecure:000102:2025-03-10:in']);
             const health = allHealth().find((x) => x.id === 'h1');
             health.details.badRows.should.equal(4); // null login, unparseable, no UserID, not an object
-            health.counts.should.containEql({ in: 2, badRows: 4 });
+            health.counts.should.containEql({ in: 2, badRows: 4, duplicateRows: 1 });
+            h1.warn.args.some((a) => /000101 2025-03-10: more than one row: merged/.test(String(a[0]))).should.be.true();
             const warnings = h1.warn.args.map((a) => String(a[0]));
             warnings.filter((w) => /bad-null-login|bad-unparseable|UserID|not an object/.test(w)).length.should.be.aboveOrEqual(4);
             out.every((m) => typeof m.payload.time === 'string' && /-03:00$/.test(m.payload.time)).should.be.true();
