@@ -337,6 +337,28 @@ describe('identity-map', function () {
             await until(() => ok.length === 1);
         });
 
+        it('survives a re-deploy of the changed node with the default memory store, without reloading', async function () {
+            const f = flow({}, baseUrl);
+            const { m1, ok, caught } = await load(f);
+            m1.receive({ payload: evt({ id: 'a', code: '000101' }) });
+            await waitFor(() => ok.length === 1);
+            await sim.close(); // a reload would now fail and reach Catch
+            const changed = f.map((n) => (n.id === 'm1' ? { ...n, table: [{ source: 'T1', target: '0001' }] } : n));
+            await helper.setFlows(changed, 'nodes', { s1: { apiKey: KEY } });
+            const m1b = helper.getNode('m1');
+            m1b.should.not.equal(m1);
+            const okb = collect(helper.getNode('ok'));
+            m1b.receive({ payload: evt({ id: 'b', code: '000102' }) });
+            m1b.receive({ payload: evt({ id: 'c', code: 't1' }) });
+            await waitFor(() => okb.length === 2);
+            okb.map((m) => [m.payload.employeeId, m.identity.via]).should.eql([['000102', 'directory'], ['0001', 'table']]);
+            const h = allHealth().find((x) => x.id === 'm1');
+            h.details.directoryFrom.should.equal('cache');
+            should(h.failingSince).be.undefined();
+            await new Promise((r) => setTimeout(r, 50));
+            caught.length.should.equal(0);
+        });
+
         for (const [label, stores] of [
             ['localfilesystem with cache', (dir) => ({ default: { module: 'localfilesystem', config: { dir, flushInterval: 0 } } })],
             ['localfilesystem with cache: false', (dir) => ({ default: { module: 'localfilesystem', config: { dir, cache: false } } })],
