@@ -167,7 +167,7 @@ async function state(cfg) {
     const people = c.activeEmployees(n);
     const baseMs = Date.now() - 2 * 24 * 3600 * 1000;
     const storeHandle = await openStore('localfs');
-    const d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency);
+    let d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency);
     gc();
     gc();
     await c.sleep(200);
@@ -195,15 +195,35 @@ async function state(cfg) {
     await c.sleep(500);
     gc();
     const after = process.memoryUsage();
+    // How much of the heap is the Dispatcher's in-memory mirror of every employee (the rest is the
+    // store's cache): drop the Dispatcher and collect.
+    const counts = d.counts;
+    d = undefined;
+    gc();
+    gc();
+    await c.sleep(200);
+    const withoutDispatcher = process.memoryUsage();
 
-    // One more write marks the global scope dirty; close() flushes it (the same code as the timer's flush).
+    // One more write marks the global scope dirty; close() flushes it (the same code as the 30 s timer's
+    // flush). The histogram only counts a delay from its second tick on, so it runs a little before
+    // and after; a 1 ms probe cross-checks.
     await storeHandle.store.set('attendanceBridge_bench_marker', Date.now());
     const flushLag = monitorEventLoopDelay({ resolution: 1 });
-    const f0 = performance.now();
     flushLag.enable();
+    let longestGap = 0;
+    let lastTick = performance.now();
+    const probe = setInterval(() => {
+        const t = performance.now();
+        longestGap = Math.max(longestGap, t - lastTick - 1);
+        lastTick = t;
+    }, 1);
+    await c.sleep(50);
+    const f0 = performance.now();
     await storeHandle.close();
-    flushLag.disable();
     const flushMs = performance.now() - f0;
+    await c.sleep(50);
+    clearInterval(probe);
+    flushLag.disable();
     const fs = require('fs');
     const path = require('path');
     const file = path.join(storeHandle.dir, 'context', 'global', 'global.json');
@@ -215,15 +235,21 @@ async function state(cfg) {
         employees: n,
         deliverSeconds: c.round(deliverMs / 1000, 1),
         recordsPerSecond: c.round(n / (deliverMs / 1000), 0),
-        results: d.counts,
+        results: counts,
         journal: journal.length,
         rssBeforeMB: c.mb(before.rss),
         rssAfterMB: c.mb(after.rss),
         extraRssMB: c.mb(after.rss - before.rss),
         extraHeapMB: c.mb(after.heapUsed - before.heapUsed),
+        heapTotalBeforeMB: c.mb(before.heapTotal),
+        heapTotalAfterMB: c.mb(after.heapTotal),
+        dispatcherMirrorHeapMB: c.mb(after.heapUsed - withoutDispatcher.heapUsed),
+        memoryBefore: before,
+        memoryAfter: after,
         lagDuringDeliveryP99Ms: c.round(lag.percentile(99) / 1e6, 1),
         lagDuringDeliveryMaxMs: c.round(lag.max / 1e6, 1),
         flushStallMaxMs: c.round(flushLag.max / 1e6, 1),
+        flushProbeLongestMs: c.round(longestGap, 1),
         flushWallMs: c.round(flushMs, 0),
         contextFileMB: c.mb(fileBytes),
         sampleStateRecord: sample,
