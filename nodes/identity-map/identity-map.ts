@@ -255,6 +255,12 @@ export = function (RED: NodeAPI): void {
                 return;
             }
             if (setupError) {
+                // A configuration problem: the event still leaves on output 2, and Catch nodes see the error.
+                const out = msg as NodeMessageInFlow & Record<string, unknown>;
+                out.reason = setupError;
+                out.reasonCode = 'invalid';
+                health.count('invalid');
+                send([null, out]);
                 done(new Error(setupError));
                 return;
             }

@@ -153,6 +153,14 @@ describe('identity-map', function () {
             h.ko[0].reason.should.equal('the event has no msg.payload.raw.cardNo');
         });
 
+        it('a msg property lookup without a path: red status, events to output 2 and Catch', async function () {
+            const { m1, ko, caught } = await load(flow({ table, lookup: 'msg', lookupPath: ' ' }));
+            lastStatus().should.containEql({ fill: 'red', text: 'identity-map.errors.noPath' });
+            m1.receive({ payload: evt({ id: '1', code: '000123' }) });
+            await waitFor(() => ko.length === 1 && caught.length === 1);
+            ko[0].reasonCode.should.equal('invalid');
+        });
+
         it('passes the source value through unchanged with the fallback', async function () {
             const { m1, ok } = await load(flow({ table, fallback: true }));
             m1.receive({ payload: evt({ id: '1', code: '000777' }) });
