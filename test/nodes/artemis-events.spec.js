@@ -4,6 +4,7 @@ const fs = require('fs');
 const path = require('path');
 const should = require('should');
 const axios = require('axios');
+const sinon = require('sinon');
 const { helper, node, deploy, useContextStores, resetContext, tmpDir, collect, until, Context } = require('../helper');
 const { createHikCentralSimulator } = require('../../sim/hikcentral');
 
@@ -283,5 +284,71 @@ describe('artemis-events', function () {
         await pollNow(e1);
         await until(() => Object.keys(sim.subscriptions).length === 2);
         await until(() => statuses[statuses.length - 1].fill === 'green');
+    });
+
+    describe('timers and re-deploys', function () {
+        let clock;
+        afterEach(function () {
+            if (clock) clock.restore();
+            clock = undefined;
+        });
+
+        it('polls every `interval` seconds with a recursive timer, and backs off after repeated failures (fake timers)', async function () {
+            clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+            const { ok } = await load(flow(baseUrl, { interval: 60 }));
+            await clock.tickAsync(150);
+            await until(() => doorPolls().length === 1);
+            sim.addEvent({ eventId: 'later', atMs: Date.now() - 1000 });
+            await clock.tickAsync(59000);
+            doorPolls().length.should.equal(1);
+            await clock.tickAsync(1000);
+            await until(() => ok.length === 1);
+            doorPolls().length.should.equal(2);
+            // failures: first retry after one interval, then exponentially longer (base = interval, ±20 %)
+            sim.setFaults({ kind: 'html502' });
+            await clock.tickAsync(60000);
+            await until(() => sim.requests.filter((r) => r.fault).length === 1);
+            await clock.tickAsync(60000);
+            await until(() => sim.requests.filter((r) => r.fault).length === 2);
+            await clock.tickAsync(60000);
+            for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r)); // let any I/O happen
+            sim.requests.filter((r) => r.fault).length.should.equal(2); // third attempt waits ~2 intervals
+            sim.clearFaults();
+            await clock.tickAsync(90000);
+            await until(() => sim.requests.filter((r) => r.path.endsWith('door/events') && !r.fault).length === 3);
+        });
+
+        it('keeps its state across a re-deploy of the changed node (memory store)', async function () {
+            sim.addEvent({ eventId: 'a', atMs: Date.now() - MIN });
+            const f = flow(baseUrl);
+            const { ok } = await load(f);
+            await until(() => ok.length === 1);
+            await new Promise((r) => setTimeout(r, 50));
+            const changed = f.map((n) => (n.id === 'e1' ? { ...n, interval: 30, name: 'changed' } : n));
+            await deploy(changed, 'nodes', CREDS);
+            const ok2 = collect(helper.getNode('ok'));
+            const e1 = helper.getNode('e1');
+            e1.name.should.equal('changed');
+            await until(() => doorPolls().length >= 2);
+            await pollNow(e1);
+            ok2.length.should.equal(0);
+        });
+
+        it('works with a localfilesystem store without cache (async-only context)', async function () {
+            const dir = tmpDir('ab-artemis-nc-');
+            const stores = { default: 'file', file: { module: 'localfilesystem', config: { dir, cache: false } } };
+            helper.settings({ contextStorage: stores, userDir: dir });
+            await helper.load([artemisServer, artemisEvents], [{ id: 'tab0', type: 'tab' }, { id: 'pre', z: 'tab0', type: 'catch', wires: [] }], CREDS);
+            await useContextStores(stores);
+            sim.addEvent({ eventId: 'a', atMs: Date.now() - MIN });
+            await deploy(flow(baseUrl, { store: 'file' }), 'full', CREDS);
+            const ok = collect(helper.getNode('ok'));
+            await until(() => ok.length === 1);
+            const e1 = helper.getNode('e1');
+            await pollNow(e1);
+            ok.length.should.equal(1);
+            const file = fs.readFileSync(path.join(dir, 'context', 'global', 'global.json'), 'utf8');
+            file.should.match(/attendanceBridge_artemis_e1_cursor/).and.match(/hikcentral:a/);
+        });
     });
 });
