@@ -226,10 +226,8 @@ export = function (RED: NodeAPI): void {
                     return;
                 }
                 range = parsed;
-            } else if (msg.topic !== 'poll') {
-                done(new Error(RED._('hysecure-sessions.errors.badInput')));
-                return;
             }
+            // Anything else (msg.topic "poll", or an inject node's timestamp) polls now.
             enqueue(() => run(range, (msgs) => send([msgs])))
                 .then(() => {
                     if (!range) schedule(intervalMs); // a manual poll restarts the interval
