@@ -162,6 +162,7 @@ export = function (RED: NodeAPI): void {
             if (closing) return;
             let delay = pollEveryMs;
             try {
+                if (mode === 'push' && subscribed) void loadPersons();
                 if (mode === 'push' && !subscribed) {
                     // A failed subscription must not stop the safety poll: warn (once per reason), poll anyway.
                     await subscribe().catch((err: unknown) => {
@@ -187,29 +188,49 @@ export = function (RED: NodeAPI): void {
         }
 
         // ---- push mode ----------------------------------------------------------------------------------
+        const pushToken = ((node.credentials as { pushToken?: string } | undefined)?.pushToken ?? '').trim();
+
         function eventDest(): string {
             const root = String((RED.settings as unknown as { httpNodeRoot?: string }).httpNodeRoot ?? '/').replace(/\/+$/, '');
-            return (config.pushBaseUrl || '').trim().replace(/\/+$/, '') + root + (routePath ?? '');
+            const url = (config.pushBaseUrl || '').trim().replace(/\/+$/, '') + root + (routePath ?? '');
+            return pushToken === '' ? url : `${url}?token=${encodeURIComponent(pushToken)}`;
         }
 
-        async function loadPersons(): Promise<void> {
-            if (persons && Date.now() - personsAt < 60 * 60 * 1000) return;
-            try {
-                persons = indexPersons(await client().persons());
-                personsAt = Date.now();
-            } catch (err) {
-                node.warn(RED._('artemis-events.warn.persons') + ': ' + errorMessage(err));
-            }
+        let personsLoading: Promise<void> | undefined;
+        let lastPersonsError: string | undefined;
+        /** The person list (push events carry a person number, matched to the polled personId); reloaded hourly. */
+        function loadPersons(): Promise<void> {
+            if (persons && Date.now() - personsAt < 60 * 60 * 1000) return Promise.resolve();
+            if (personsLoading) return personsLoading;
+            personsLoading = (async () => {
+                try {
+                    persons = indexPersons(await client().persons());
+                    personsAt = Date.now();
+                    lastPersonsError = undefined;
+                } catch (err) {
+                    const text = errorMessage(err);
+                    if (text !== lastPersonsError) node.warn(RED._('artemis-events.warn.persons') + ': ' + text);
+                    lastPersonsError = text;
+                } finally {
+                    personsLoading = undefined;
+                }
+            })();
+            return personsLoading;
         }
 
         async function subscribe(): Promise<void> {
             await client().subscribe(types.types.length > 0 ? types.types : [196893, 198914], eventDest());
             subscribed = true;
             void loadPersons();
-            node.log(RED._('artemis-events.log.subscribed', { dest: eventDest() }));
+            node.log(RED._('artemis-events.log.subscribed', { dest: eventDest().replace(/\?token=.*$/, '?token=***') }));
         }
 
         function onPush(req: Request, res: Response): void {
+            if (pushToken !== '' && String((req.query as Record<string, unknown>)?.token ?? '') !== pushToken) {
+                health.count('refusedPushes');
+                res.status(403).json({ code: '403', msg: 'forbidden' });
+                return;
+            }
             const handle = (body: unknown): void => {
                 const events = pushEvents(body);
                 if (!events) {
@@ -219,8 +240,8 @@ export = function (RED: NodeAPI): void {
                 }
                 res.status(200).json({ code: '0', msg: 'success' });
                 const resolve = (no: string): PersonInfo | undefined => persons?.byId.get(no) ?? persons?.byCode.get(no);
-                engine
-                    .push(events.map((e) => pushToDoorRecord(e, resolve)))
+                loadPersons()
+                    .then(() => engine.push(events.map((e) => pushToDoorRecord(e, resolve))))
                     .then((report) => {
                         health.count('pushed', events.length);
                         account(report);
@@ -346,5 +367,7 @@ export = function (RED: NodeAPI): void {
         schedule(100);
     }
 
-    RED.nodes.registerType('artemis-events', ArtemisEvents as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
+    RED.nodes.registerType('artemis-events', ArtemisEvents as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
+        credentials: { pushToken: { type: 'password' } },
+    });
 };

@@ -273,6 +273,20 @@ describe('artemis-events', function () {
         gone.status.should.equal(404);
     });
 
+    it('push mode with a token: eventDest carries it, pushes without it are refused (403)', async function () {
+        const nodeUrl = helper.url();
+        const creds = { ...CREDS, e1: { pushToken: 'tok-123' } };
+        const { ok } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/tok', initialLookback: 0 }), creds);
+        await until(() => Object.keys(sim.subscriptions).length === 2, { tries: 100000 });
+        sim.subscriptions[196893].should.equal(nodeUrl + '/hik/tok?token=tok-123');
+        const forged = { method: 'OnEventNotify', params: { ability: 'event_acs', events: [{ eventId: 'forged', eventType: 196893, happenTime: new Date().toISOString(), srcIndex: '1', data: { ExtEventPersonNo: '000101', ExtEventInOut: 1 } }] } };
+        (await axios.post(nodeUrl + '/hik/tok', forged, { validateStatus: () => true })).status.should.equal(403);
+        (await axios.post(nodeUrl + '/hik/tok?token=wrong', forged, { validateStatus: () => true })).status.should.equal(403);
+        sim.addEvent({ eventId: 'real', atMs: Date.now() - 1000 });
+        await until(() => ok.length === 1, { tries: 100000 });
+        ok[0].payload.id.should.equal('hikcentral:real');
+    });
+
     it('push mode: a refused subscription does not stop the safety poll; the next poll subscribes', async function () {
         sim.setFaults({ kind: 'code', code: '0x02401008', count: 1, path: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes' });
         sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });

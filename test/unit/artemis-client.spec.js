@@ -192,8 +192,10 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a']);
         r.cursor.should.equal('2026-01-27T12:00:00.000Z');
         store.data.get('attendanceBridge_artemis_n_2e_1_cursor').should.equal('"2026-01-27T12:00:00.000Z"');
-        t += MIN;
-        sim.addEvent({ eventId: 'late', atMs: t - 3 * MIN }); // happened before the cursor, reached HikCentral now
+        sim.addEvent({ eventId: 'late', atMs: t - 2 * MIN, visibleAfterMs: 30000 }); // happened before the cursor, stored 30 s later
+        t += 10000;
+        (await e.poll(client)).emitted.should.equal(0); // not in HikCentral yet
+        t += 50000;
         sim.addEvent({ eventId: 'b', atMs: t - 10000 });
         r = await e.poll(client);
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a', 'hikcentral:late', 'hikcentral:b']);
