@@ -194,12 +194,13 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         store.data.get('attendanceBridge_artemis_n_2e_1_cursor').should.equal('"2026-01-27T12:00:00.000Z"');
         sim.addEvent({ eventId: 'late', atMs: t - 2 * MIN, visibleAfterMs: 30000 }); // happened before the cursor, stored 30 s later
         t += 10000;
-        (await e.poll(client)).emitted.should.equal(0); // not in HikCentral yet
+        r = await e.poll(client);
+        r.emitted.should.equal(0); // not in HikCentral yet
+        r.duplicates.should.equal(1); // "a" re-read in the overlap
         t += 50000;
         sim.addEvent({ eventId: 'b', atMs: t - 10000 });
         r = await e.poll(client);
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a', 'hikcentral:late', 'hikcentral:b']);
-        r.duplicates.should.equal(1); // "a" re-read in the overlap
         t += MIN;
         r = await e.poll(client);
         r.emitted.should.equal(0);
