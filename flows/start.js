@@ -12,13 +12,14 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { spawn } = require('child_process');
+const { readExample, pointAtSimulators } = require('./demo-flow');
 
 const root = path.resolve(__dirname, '..');
 const runDir = path.join(__dirname, 'run');
-const examplesDir = path.join(root, 'examples');
 const nrPort = Number(process.env.AB_DEMO_PORT || 1880);
 const simPort = Number(process.env.AB_DEMO_SIM_PORT || 3101);
 const PEOPLE = 40;
+const DEMO_ZONE = 'America/Argentina/Buenos_Aires'; // the demo flow's HySecure time zone (flows/demo-flow.js)
 
 let node22;
 try {
@@ -43,46 +44,18 @@ const env = {
     AB_HYSECURE_PASSWORD: secret(),
 };
 
-/** The example flow, pointed at the simulators through ${ENV} references, with demo-friendly timings. */
-function demoFlow() {
-    const file = fs.readdirSync(examplesDir).find((f) => f.endsWith('.json'));
-    if (!file) throw new Error('no example flow in examples/');
-    const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
-    const creds = {};
-    for (const n of flow) {
-        if (n.type === 'humand-server') {
-            n.baseUrl = '${AB_HUMAND_URL}';
-            n.rateLimit = 20;
-            creds[n.id] = { apiKey: '${AB_HUMAND_KEY}' };
-        } else if (n.type === 'artemis-server') {
-            n.baseUrl = '${AB_ARTEMIS_URL}';
-            creds[n.id] = { appKey: '${AB_ARTEMIS_KEY}', appSecret: '${AB_ARTEMIS_SECRET}' };
-        } else if (n.type === 'hysecure-server') {
-            n.baseUrl = '${AB_HYSECURE_URL}';
-            creds[n.id] = { username: '${AB_HYSECURE_USER}', password: '${AB_HYSECURE_PASSWORD}' };
-        } else if (n.type === 'artemis-events') {
-            n.interval = 10;
-            n.initialLookback = 60;
-            n.store = 'file';
-        } else if (n.type === 'hysecure-sessions') {
-            n.interval = 20;
-            n.timezone = n.timezone || 'America/Argentina/Buenos_Aires';
-            n.store = 'file';
-        } else if (n.type === 'identity-map') {
-            n.refresh = 5;
-            n.store = 'file';
-        } else if (n.type === 'humand-clock') {
-            n.store = 'file';
-        }
-    }
-    return { flow, creds };
-}
-
 const flowFile = path.join(runDir, 'flows.json');
+const urls = { humand: env.AB_HUMAND_URL, artemis: env.AB_ARTEMIS_URL, hysecure: env.AB_HYSECURE_URL };
 if (!fs.existsSync(flowFile)) {
-    const { flow, creds } = demoFlow();
+    const { flow, credentials } = pointAtSimulators(readExample(), { store: 'file', urls });
     fs.writeFileSync(flowFile, JSON.stringify(flow, null, 4));
-    fs.writeFileSync(path.join(runDir, 'flows_cred.json'), JSON.stringify(creds, null, 4));
+    fs.writeFileSync(path.join(runDir, 'flows_cred.json'), JSON.stringify(credentials, null, 4));
+} else {
+    // Keep the user's edits, but point the connections at this run's simulators (ports may differ).
+    const flow = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
+    const byType = { 'humand-server': urls.humand, 'artemis-server': urls.artemis, 'hysecure-server': urls.hysecure };
+    for (const n of flow) if (byType[n.type]) n.baseUrl = byType[n.type];
+    fs.writeFileSync(flowFile, JSON.stringify(flow, null, 4));
 }
 
 const children = [];
@@ -133,7 +106,7 @@ process.on('SIGTERM', () => stop(0));
         await start('hikcentral', ['sim/hikcentral.js', '--port', String(simPort + 1), '--people', String(PEOPLE),
             '--app-key', env.AB_ARTEMIS_KEY, '--app-secret', env.AB_ARTEMIS_SECRET, '--trickle-ms', '4000'], {}, /listening/);
         await start('hysecure', ['sim/hysecure.js', '--port', String(simPort + 2), '--people', String(PEOPLE),
-            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD], {}, /listening/);
+            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD, '--timezone', DEMO_ZONE], {}, /listening/);
         await start('node-red', [path.join(root, 'node_modules', 'node-red', 'red.js'), '--settings', path.join(__dirname, 'settings.js'),
             '--userDir', runDir, '--port', String(nrPort)], env, /Started flows|Server now running/);
         console.log(`
