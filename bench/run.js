@@ -88,7 +88,7 @@ async function main() {
                 process.stderr.write(`sink: ${mode} ${store || ''} c=${concurrency} latency=${latencyMs} ms ...\n`);
                 const r = await runChild('sink.js', { kind: 'sink', mode, store, concurrency, latencyMs, employees, perEmployee, ...common });
                 const target = latencyMs > 0 ? (0.9 * concurrency) / (latencyMs / 1000) : 1000;
-                results.sink.push({ mode, store: store || null, concurrency, latencyMs, target: c.round(target, 0), met: r.recordsPerSecond >= target && r.check.ok, ...r });
+                results.sink.push({ ...r, mode, store: store || null, storeLabel: r.store || null, concurrency, latencyMs, target: c.round(target, 0), met: r.recordsPerSecond >= target && r.check.ok });
             }
             say('\n1. Sink throughput to the Humand simulator (simulator in its own process; burst of records, time to the last answer)');
             say(

@@ -94,11 +94,11 @@ function postOne(baseUrl, e) {
     );
 }
 
-async function openStore(kind) {
+async function openStore(kind, flushInterval) {
     if (kind === 'memory') return { store: memoryStore(), close: async () => undefined, label: 'memoryStore (lib/context)' };
     if (kind === 'localfs') {
         const dir = c.tmpDir('ab-bench-ctx-');
-        const s = await c.nodeRedGlobalStore({ module: 'localfilesystem', config: { dir, cache: true } });
+        const s = await c.nodeRedGlobalStore({ module: 'localfilesystem', config: { dir, cache: true, ...(flushInterval !== undefined ? { flushInterval } : {}) } });
         return { ...s, dir, label: 'Node-RED localfilesystem (cache)' };
     }
     throw new Error(`unknown store ${kind}`);
@@ -166,7 +166,7 @@ async function state(cfg) {
     await c.resetSim(cfg.simUrl, 0);
     const people = c.activeEmployees(n);
     const baseMs = Date.now() - 2 * 24 * 3600 * 1000;
-    const storeHandle = await openStore('localfs');
+    const storeHandle = await openStore('localfs', cfg.flushInterval);
     let d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency);
     gc();
     gc();
