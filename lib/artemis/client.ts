@@ -84,7 +84,8 @@ export class ArtemisClient {
         } catch (err) {
             if (err instanceof HttpFailure) {
                 const short = err.kind === 'tls' ? 'TLS' : err.kind === 'timeout' ? 'timeout' : err.kind;
-                throw new ArtemisError('transport', err.message, short);
+                const hint = err.kind === 'too-large' ? ': reduce the page size' : '';
+                throw new ArtemisError('transport', err.message + hint, short);
             }
             throw err;
         }

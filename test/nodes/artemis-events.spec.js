@@ -162,6 +162,27 @@ describe('artemis-events', function () {
         statuses.find((s) => s.fill === 'red').text.should.equal('timeout');
     });
 
+    it('HTTPS: a self-signed server is refused by default (status TLS) and read with its CA', async function () {
+        const TLS = path.join(__dirname, '..', 'fixtures', 'tls');
+        const tlsSim = createHikCentralSimulator({ appKey: KEY, appSecret: SECRET, tls: { key: fs.readFileSync(path.join(TLS, 'server.key'), 'utf8'), cert: fs.readFileSync(path.join(TLS, 'server.pem'), 'utf8') } });
+        const { baseUrl: tlsUrl } = await tlsSim.listen(0);
+        try {
+            tlsSim.addEvent({ eventId: 's', atMs: Date.now() - MIN });
+            let t = await load(flow(tlsUrl));
+            await until(() => t.statuses.some((s) => s.fill === 'red'));
+            t.statuses.find((s) => s.fill === 'red').text.should.equal('TLS');
+            await until(() => t.caught.length === 1);
+            t.caught[0].payload.error.should.match(/certificate/);
+            t.ok.length.should.equal(0);
+            await helper.unload();
+            t = await load(flow(tlsUrl, {}, { ca: fs.readFileSync(path.join(TLS, 'ca.pem'), 'utf8') }));
+            await until(() => t.ok.length === 1);
+            t.ok[0].payload.id.should.equal('hikcentral:s');
+        } finally {
+            await tlsSim.close();
+        }
+    });
+
     it('reports a wrong AppSecret with the code and never leaks key, secret or string-to-sign', async function () {
         const { caught, statuses } = await load(flow(baseUrl), { s1: { appKey: KEY, appSecret: 'not-the-secret' } });
         await until(() => caught.length === 1);

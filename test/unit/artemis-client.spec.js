@@ -127,6 +127,15 @@ describe('artemis client against the simulator', function () {
         (await client.persons()).should.have.length(40);
     });
 
+    it('refuses a huge page with a hint instead of exhausting memory', async function () {
+        for (let i = 0; i < 50; i++) sim.addEvent({ atMs: Date.now() - MIN });
+        const small = new ArtemisClient({ baseUrl, timeoutMs: 2000, appKey: KEY, appSecret: SECRET, maxBodyBytes: 4000 });
+        const err = await small.doorEvents(query({ pageSize: 50 })).catch((e) => e);
+        small.destroy();
+        err.should.have.properties({ kind: 'transport', short: 'too-large' });
+        err.message.should.match(/page size/);
+    });
+
     it('subscribes and unsubscribes', async function () {
         await client.subscribe([196893, 198914], 'http://127.0.0.1:1/hook');
         sim.subscriptions.should.deepEqual({ 196893: 'http://127.0.0.1:1/hook', 198914: 'http://127.0.0.1:1/hook' });

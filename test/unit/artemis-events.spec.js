@@ -24,6 +24,13 @@ describe('artemis event normalisation', function () {
         out.ms.should.equal(Date.parse('2026-01-27T11:12:45Z'));
     });
 
+    it('keeps each event\'s own offset, across DST and in other zones', function () {
+        ev.normaliseDoorEvent(rec({ eventTime: '2026-10-25T02:30:00+01:00' }), OPTS).event.time.should.equal('2026-10-25T02:30:00.000+01:00');
+        ev.normaliseDoorEvent(rec({ eventTime: '2026-10-25T02:30:00+02:00' }), OPTS).event.time.should.equal('2026-10-25T02:30:00.000+02:00');
+        ev.normaliseDoorEvent(rec({ eventTime: '2024-09-20T17:58:14.8+08:00' }), OPTS).event.time.should.equal('2024-09-20T17:58:14.800+08:00');
+        ev.normaliseDoorEvent(rec({ eventTime: '2026-01-27T11:12:45Z' }), OPTS).event.time.should.equal('2026-01-27T11:12:45.000Z');
+    });
+
     it('maps inAndOutType 1 / 0 / other to in / out / null, numbers or strings', function () {
         ev.normaliseDoorEvent(rec({ inAndOutType: 0 }), OPTS).event.direction.should.equal('out');
         ev.normaliseDoorEvent(rec({ inAndOutType: '1' }), OPTS).event.direction.should.equal('in');
@@ -109,5 +116,10 @@ describe('artemis query windows', function () {
     it('formats request times with seconds and offset', function () {
         formatRequestTime(Date.parse('2026-01-27T11:12:45.678Z'), 'America/Argentina/Buenos_Aires').should.equal('2026-01-27T08:12:45-03:00');
         formatRequestTime(0, 'UTC').should.equal('1970-01-01T00:00:00+00:00');
+        // across a DST change the offset follows the zone
+        formatRequestTime(Date.parse('2026-03-29T00:30:00Z'), 'Europe/Madrid').should.equal('2026-03-29T01:30:00+01:00');
+        formatRequestTime(Date.parse('2026-03-29T01:30:00Z'), 'Europe/Madrid').should.equal('2026-03-29T03:30:00+02:00');
+        // an invalid zone falls back to the host zone instead of failing
+        formatRequestTime(0, 'Not/AZone').should.match(/^19(69|70)-\d{2}-\d{2}T\d{2}:00:00[+-]\d{2}:\d{2}$/);
     });
 });
