@@ -98,7 +98,7 @@ export = function (RED: NodeAPI): void {
             counts: health.counts,
             details: { mode, subscribed, recentIds: engine.state.recentCount, failures },
         });
-        registerHealth(node.id, healthProvider);
+        registerHealth(node.id, healthProvider, () => schedule(0));
 
         function client(): ArtemisClient {
             if (!server) throw new ArtemisError('config', RED._('artemis-events.errors.noServer'), RED._('artemis-events.errors.noServer'));
