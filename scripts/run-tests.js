@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Runs the mocha suite once per supported Node-RED: 5.x on Node 22 (the `node` dev dependency)
-// and 4.1.x on the machine's own Node (npm's node, 20 here). Prints per-version counts and a
-// closing "N passed, N failed" line; exits non-zero when any test failed or none ran.
+// and 4.1.x on the machine's own Node (npm's node, 20 here); then, once, the end-to-end suites that
+// start real Node-RED processes (test/reliability, test/e2e: packed package, simulators, browser).
+// Prints per-run counts and a closing "N passed, N failed" line; exits non-zero when any test
+// failed or none ran.
+//   --only unit     unit specs only (both versions)      --nr 5|4   one Node-RED version
+//   --no-e2e        skip the end-to-end stage             --only e2e  the end-to-end stage only
 'use strict';
 const path = require('path');
 const { spawnSync, execFileSync } = require('child_process');
@@ -34,13 +38,20 @@ if (major(nodeVersion(node22)) < 22) {
 }
 const ownNode = process.env.npm_node_execpath || process.execPath;
 
+const fs = require('fs');
+const e2eGlobs = ['test/reliability/*.spec.js', 'test/e2e/*.spec.js'].filter((g) => fs.existsSync(path.join(root, path.dirname(g))));
 const targets = [
     { label: 'Node-RED 5', key: '5', node: node22, nr: 'node-red' },
     { label: 'Node-RED 4.1', key: '4', node: ownNode, nr: 'node-red-4' },
-].filter((t) => !nrOnly || t.key === nrOnly);
+]
+    .filter((t) => !nrOnly || t.key === nrOnly)
+    .filter(() => only !== 'e2e')
+    .map((t) => ({ ...t, args: only === 'unit' ? ['test/unit/**/*.spec.js'] : [] }));
+if (!args.includes('--no-e2e') && only !== 'unit' && nrOnly !== '4' && e2eGlobs.length > 0) {
+    targets.push({ label: 'End-to-end (real Node-RED 5 processes)', key: 'e2e', node: node22, nr: 'node-red', args: ['--no-config', '--timeout', '300000', '--exit', ...e2eGlobs] });
+}
 
 const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
-const specs = only === 'unit' ? ['test/unit/**/*.spec.js'] : [];
 let passed = 0;
 let failed = 0;
 const summary = [];
@@ -48,7 +59,7 @@ for (const t of targets) {
     const nrVersion = require(require.resolve(t.nr + '/package.json', { paths: [root] })).version;
     const label = `${t.label} ${nrVersion} on Node ${nodeVersion(t.node)}`;
     console.log(`\n=== ${label} ===`);
-    const res = spawnSync(t.node, [mocha, ...specs], {
+    const res = spawnSync(t.node, [mocha, ...t.args], {
         cwd: root,
         env: { ...process.env, AB_NODE_RED: t.nr },
         encoding: 'utf8',

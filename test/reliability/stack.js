@@ -27,7 +27,8 @@ let installed;
 function installPackage() {
     if (installed) return installed;
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-e2e-pkg-'));
-    const packOut = npm(['pack', '--json', '--pack-destination', base], root);
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { cwd: root, stdio: 'ignore' });
+    const packOut = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', base], root);
     const tgz = path.join(base, JSON.parse(packOut)[0].filename);
     fs.writeFileSync(path.join(base, 'package.json'), JSON.stringify({ name: 'ab-e2e', version: '1.0.0', private: true }));
     npm(['install', '--omit=dev', '--engine-strict', '--no-audit', '--no-fund', '--prefer-offline', tgz], base);
@@ -87,7 +88,7 @@ function spawnReady(label, args, env, ready, timeoutMs = 30000) {
             for (const line of String(chunk).split('\n')) {
                 if (!line) continue;
                 child.output.push(line);
-                if (child.output.length > 2000) child.output.shift();
+                if (child.output.length > 50000) child.output.shift();
                 if (!done && ready.test(line)) {
                     done = true;
                     clearTimeout(timer);
@@ -149,7 +150,8 @@ async function createStack(options = {}) {
         AB_HYSECURE_USER: 'hrms-e2e',
         AB_HYSECURE_PASSWORD: secret(),
     };
-    const stack = { userDir, ports, env, people, children: {}, nodeRed: undefined };
+    const zone = 'America/Argentina/Buenos_Aires';
+    const stack = { userDir, ports, env, people, zone, children: {}, nodeRed: undefined, logs: [] };
     stack.urls = {
         humand: `http://127.0.0.1:${ports.humand}`,
         artemis: `http://127.0.0.1:${ports.artemis}`,
@@ -160,6 +162,7 @@ async function createStack(options = {}) {
     const { flow, credentials } = pointAtSimulators(readExample(), {
         store: 'file',
         urls: { humand: env.AB_HUMAND_URL, artemis: env.AB_ARTEMIS_URL, hysecure: env.AB_HYSECURE_URL },
+        timezone: zone,
         ...(options.flowOptions || {}),
     });
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.mapFlow ? options.mapFlow(flow) : flow, null, 2));
@@ -183,13 +186,16 @@ async function createStack(options = {}) {
         stack.children.artemis = await spawnReady('hikcentral', ['sim/hikcentral.js', '--port', String(ports.artemis), '--people', String(people),
             '--app-key', env.AB_ARTEMIS_KEY, '--app-secret', env.AB_ARTEMIS_SECRET, '--trickle-ms', '0'], {}, /listening/);
         stack.children.hysecure = await spawnReady('hysecure', ['sim/hysecure.js', '--port', String(ports.hysecure), '--people', '0',
-            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD], {}, /listening/);
+            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD, '--timezone', stack.zone], {}, /listening/);
     };
     stack.startNodeRed = async function () {
         stack.nodeRed = await spawnReady('node-red', [path.join(root, 'node_modules', 'node-red', 'red.js'), '--userDir', userDir,
             '--settings', path.join(userDir, 'settings.js')], env, /Started flows/, 60000);
+        stack.logs.push(stack.nodeRed.output);
         return stack.nodeRed;
     };
+    /** Everything every Node-RED process of this stack printed so far. */
+    stack.logText = () => stack.logs.map((l) => l.join('\n')).join('\n');
     stack.killNodeRed = (signal = 'SIGKILL') => killed(stack.nodeRed, signal);
     stack.journal = async () => (await request('GET', `${stack.urls.humand}/__sim/journal`)).json;
     stack.sim = (name, method, route, body) => request(method, `${stack.urls[name]}${route}`, body);
