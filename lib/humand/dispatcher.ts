@@ -11,7 +11,7 @@
  */
 import { EventEmitter } from 'events';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF, RateLimiter } from '../backoff';
-import { KeyValueStore, safeKey } from '../context';
+import { KeyValueStore, safeKey, unsafeKey } from '../context';
 import { HttpFailure } from '../http';
 import { parseOffsetTime } from '../time';
 import { AttendanceEvent, Direction, errorMessage, isRecord } from '../types';
@@ -84,10 +84,15 @@ export interface DispatcherOptions {
     backoff?: BackoffOptions;
     /** Pause after 401/403, grows with each failure up to maxMs of `backoff`. */
     authPauseMs?: number;
+    /** Idle employees kept in memory (default IDLE_CACHE). */
+    idleCache?: number;
     now?: () => number;
     random?: () => number;
     log?: (text: string) => void;
 }
+
+/** Idle employees (nothing queued) kept in memory; older ones are read back from the store when needed. */
+export const IDLE_CACHE = 5000;
 
 export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
 
@@ -97,7 +102,9 @@ export class Dispatcher extends EventEmitter {
     concurrency: number;
     private readonly opts: DispatcherOptions;
     private readonly now: () => number;
+    /** Employees with something queued or running, plus the most recently used idle ones (LRU order). */
     private readonly records = new Map<string, EmployeeRecord>();
+    private readonly loading = new Map<string, Promise<EmployeeRecord>>();
     private readonly ready: string[] = [];
     private readonly readySet = new Set<string>();
     private readonly running = new Map<string, AbortController>();
@@ -147,26 +154,63 @@ export class Dispatcher extends EventEmitter {
         return this.opts.keyPrefix + safeKey(employeeId);
     }
 
+    /** Loads the employees that have something in the outbox; idle ones are read when an event arrives. */
     private async load(): Promise<void> {
         const keys = (await this.opts.store.keys()).filter((k) => k.startsWith(this.opts.keyPrefix));
         for (const key of keys) {
-            const value = await this.opts.store.get(key);
-            const record = toRecord(value);
-            if (!record) continue;
-            const employeeId = record.queue[0]?.employeeId ?? record.employee;
-            if (!employeeId) continue;
-            this.records.set(employeeId, { last: record.last, recent: record.recent, queue: record.queue });
+            const employeeId = unsafeKey(key.slice(this.opts.keyPrefix.length));
+            if (employeeId === undefined) continue;
+            const record = toRecord(await this.opts.store.get(key));
+            if (!record || record.queue.length === 0) continue;
+            this.records.set(employeeId, record);
             for (const item of record.queue) this.seq = Math.max(this.seq, item.seq);
         }
-        const pending = [...this.records.entries()]
-            .filter(([, r]) => r.queue.length > 0)
-            .sort((a, b) => a[1].queue[0].seq - b[1].queue[0].seq);
+        const pending = [...this.records.entries()].sort((a, b) => a[1].queue[0].seq - b[1].queue[0].seq);
         for (const [employeeId, record] of pending) {
             this.opts.log?.(`outbox: ${record.queue.length} pending record(s) for employee ${employeeId} loaded`);
             this.schedule(employeeId);
         }
         this.emit('change');
         this.pump();
+    }
+
+    /** The employee's record: from memory, or read from the store (once, even for concurrent callers). */
+    private async recordFor(employeeId: string): Promise<EmployeeRecord> {
+        const cached = this.records.get(employeeId);
+        if (cached) {
+            if (cached.queue.length === 0) {
+                // LRU: most recently used last.
+                this.records.delete(employeeId);
+                this.records.set(employeeId, cached);
+            }
+            return cached;
+        }
+        let pending = this.loading.get(employeeId);
+        if (!pending) {
+            pending = this.opts.store.get(this.key(employeeId)).then((value) => {
+                const record = this.records.get(employeeId) ?? toRecord(value) ?? { recent: [], queue: [] };
+                this.records.set(employeeId, record);
+                return record;
+            });
+            this.loading.set(employeeId, pending);
+            pending.then(
+                () => this.loading.delete(employeeId),
+                () => this.loading.delete(employeeId),
+            );
+        }
+        return pending;
+    }
+
+    /** Drops the least recently used idle employees from memory beyond IDLE_CACHE (their state is in the store). */
+    private trimIdle(): void {
+        let excess = this.records.size - (this.opts.idleCache ?? IDLE_CACHE);
+        if (excess <= 0) return;
+        for (const [employeeId, record] of this.records) {
+            if (excess <= 0) break;
+            if (record.queue.length > 0 || this.running.has(employeeId) || this.timers.has(employeeId) || this.readySet.has(employeeId)) continue;
+            this.records.delete(employeeId);
+            excess -= 1;
+        }
     }
 
     /** Employee state as last persisted (for tests and the health view). */
@@ -180,11 +224,8 @@ export class Dispatcher extends EventEmitter {
         await this.started;
         if (this.closed) throw new Error('the Humand connection is closing; event not accepted');
         const employeeId = event.employeeId;
-        let record = this.records.get(employeeId);
-        if (!record) {
-            record = { recent: [], queue: [] };
-            this.records.set(employeeId, record);
-        }
+        const record = await this.recordFor(employeeId);
+        if (this.closed) throw new Error('the Humand connection is closing; event not accepted');
         if (record.recent.includes(event.id) || record.queue.some((i) => i.id === event.id)) {
             return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
         }
@@ -317,6 +358,7 @@ export class Dispatcher extends EventEmitter {
                     this.runs.delete(run);
                     if (!this.closed) {
                         this.schedule(employeeId);
+                        this.trimIdle();
                         this.emit('change');
                         this.pump();
                     }
@@ -493,23 +535,31 @@ export class Dispatcher extends EventEmitter {
     private persist(employeeId: string): Promise<void> {
         const record = this.records.get(employeeId);
         if (!record) return Promise.resolve();
-        const value = JSON.parse(JSON.stringify({ employee: employeeId, last: record.last, recent: record.recent, queue: record.queue }));
-        return this.persistQueue.write(this.key(employeeId), value);
+        // The snapshot is taken when the write happens: several changes queued for one key are written once.
+        return this.persistQueue.write(this.key(employeeId), () => snapshot(record));
     }
+}
+
+/** What is stored per employee: plain JSON, empty parts left out. */
+function snapshot(record: EmployeeRecord): Record<string, unknown> {
+    const out: Record<string, unknown> = { recent: [...record.recent] };
+    if (record.last) out.last = { ...record.last };
+    if (record.queue.length > 0) out.queue = JSON.parse(JSON.stringify(record.queue));
+    return out;
 }
 
 function ruleInput(item: OutboxItem): RuleInput {
     return { id: item.id, time: item.event.time, direction: item.event.direction, backfill: item.meta.backfill };
 }
 
-function toRecord(value: unknown): (EmployeeRecord & { employee?: string }) | undefined {
+function toRecord(value: unknown): EmployeeRecord | undefined {
     if (!isRecord(value)) return undefined;
     const queue = Array.isArray(value.queue) ? (value.queue.filter((i) => isRecord(i) && typeof i.id === 'string') as unknown as OutboxItem[]) : [];
     const recent = Array.isArray(value.recent) ? value.recent.filter((r): r is string => typeof r === 'string') : [];
     const last = isRecord(value.last) && (value.last.action === 'in' || value.last.action === 'out') && typeof value.last.time === 'string'
         ? { action: value.last.action as Direction, time: value.last.time, eventId: String(value.last.eventId ?? '') }
         : undefined;
-    return { employee: typeof value.employee === 'string' ? value.employee : undefined, last, recent, queue };
+    return { last, recent, queue };
 }
 
 /**
@@ -518,19 +568,20 @@ function toRecord(value: unknown): (EmployeeRecord & { employee?: string }) | un
  * written once, with the newest value; every caller is told when its value (or a newer one) is stored.
  */
 class PersistQueue {
-    private readonly pending = new Map<string, { value: unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+    private readonly pending = new Map<string, { build: () => unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
     private active: Promise<void> | undefined;
 
     constructor(private readonly store: KeyValueStore) {}
 
-    write(key: string, value: unknown): Promise<void> {
+    /** `build` makes the value when the write starts (so the newest state is written, once). */
+    write(key: string, build: () => unknown): Promise<void> {
         return new Promise((resolve, reject) => {
             const entry = this.pending.get(key);
             if (entry) {
-                entry.value = value;
+                entry.build = build;
                 entry.waiters.push({ resolve, reject });
             } else {
-                this.pending.set(key, { value, waiters: [{ resolve, reject }] });
+                this.pending.set(key, { build, waiters: [{ resolve, reject }] });
             }
             if (!this.active) this.active = this.run();
         });
@@ -538,10 +589,10 @@ class PersistQueue {
 
     private async run(): Promise<void> {
         while (this.pending.size > 0) {
-            const [key, entry] = this.pending.entries().next().value as [string, { value: unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }];
+            const [key, entry] = this.pending.entries().next().value as [string, { build: () => unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }];
             this.pending.delete(key);
             try {
-                await this.store.set(key, entry.value);
+                await this.store.set(key, entry.build());
                 for (const w of entry.waiters) w.resolve();
             } catch (err) {
                 for (const w of entry.waiters) w.reject(err);

@@ -35,7 +35,11 @@ export const DEFAULT_RULES: RuleOptions = {
     sameDirection: 'send',
 };
 
-export const RECENT_IDS = 50;
+/**
+ * Ids remembered per employee to drop re-emitted events. Sources keep their own larger sets; here a few
+ * suffice (an older event is refused as out of order anyway), and the store stays small at 100k employees.
+ */
+export const RECENT_IDS = 12;
 
 export interface RuleInput {
     id: string;

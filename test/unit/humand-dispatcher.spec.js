@@ -121,7 +121,8 @@ describe('humand outbox dispatcher', function () {
         JSON.parse(store.data.get('ab_A')).queue.length.should.equal(1);
         await clock.tickAsync(5);
         seen.queue[0].should.containEql({ id: 't:A:1', action: 'in' });
-        JSON.parse(store.data.get('ab_A')).queue.length.should.equal(0);
+        should(JSON.parse(store.data.get('ab_A')).queue).be.undefined(); // an empty queue is not stored
+        JSON.parse(store.data.get('ab_A')).last.action.should.equal('in');
     });
 
     it('retries 503 with back-off and honours Retry-After of a 429', async function () {
@@ -161,12 +162,13 @@ describe('humand outbox dispatcher', function () {
     });
 
     it('pauses everything on 401 and drops nothing', async function () {
-        const client = fakeClient((call, n) => (n <= 2 ? reply(401, { code: 'UNAUTHORIZED' }) : reply(201, {})));
+        const client = fakeClient((call, n) => (n <= 1 ? reply(401, { code: 'UNAUTHORIZED' }) : reply(201, {})));
         const { d, results } = make(memoryStore(), client, { authPauseMs: 60000 });
         await d.enqueue(event('A', 1, 0), meta, rules, '');
-        await d.enqueue(event('B', 1, 0), meta, rules, '');
         await clock.tickAsync(10);
         d.stats().paused.message.should.match(/authentication failed \(HTTP 401\)/);
+        await d.enqueue(event('B', 1, 0), meta, rules, '');
+        await clock.tickAsync(10);
         const callsWhilePaused = client.calls.length;
         await clock.tickAsync(59000);
         client.calls.length.should.equal(callsWhilePaused);
@@ -289,6 +291,24 @@ describe('humand outbox dispatcher', function () {
         d.retryNow();
         await clock.tickAsync(10);
         results.length.should.equal(1);
+    });
+
+    it('keeps only the busy and recently used employees in memory, and reads the others back from the store', async function () {
+        const store = memoryStore();
+        const client = fakeClient();
+        const { d, results } = make(store, client, { concurrency: 16, idleCache: 20 });
+        const n = 70;
+        for (let i = 0; i < n; i++) await d.enqueue(event('E' + i, 1, 0, 'in'), meta, rules, '');
+        await clock.tickAsync(50);
+        results.length.should.equal(n);
+        d.records.size.should.be.belowOrEqual(20);
+        should(d.state('E0')).be.undefined(); // evicted from memory, still in the store
+        JSON.parse(store.data.get('ab_E0')).last.action.should.equal('in');
+        // The evicted employee's next event toggles from the stored state, and a re-sent id is a duplicate.
+        (await d.enqueue(event('E0', 1, 0, 'in'), meta, rules, '')).should.containEql({ queued: false, code: 'duplicate' });
+        await d.enqueue({ ...event('E0', 2, 20), direction: null }, meta, rules, '');
+        await clock.tickAsync(10);
+        client.calls[client.calls.length - 1].should.containEql({ action: 'out' });
     });
 
     it('keeps ids with dots and brackets apart in the store', async function () {

@@ -1,0 +1,44 @@
+'use strict';
+const should = require('should');
+const { safeKey, unsafeKey, isPersistentStore, storeExists, memoryStore, contextStore } = require('../../dist/lib/context');
+
+describe('context helpers', function () {
+    it('safeKey is injective and unsafeKey reverses it', function () {
+        const ids = ['00123', 'a.b', 'a_2e_b', 'a[b]', 'ñandú', 'x y', '_', '', '😀', 'a-b'];
+        const keys = ids.map(safeKey);
+        new Set(keys).size.should.equal(ids.length);
+        keys.forEach((k) => k.should.match(/^[A-Za-z0-9_]*$/));
+        ids.forEach((id) => unsafeKey(safeKey(id)).should.equal(id));
+        should(unsafeKey('a.b')).be.undefined();
+        should(unsafeKey('a_zz')).be.undefined();
+    });
+    it('judges whether a store is persistent from settings.contextStorage', function () {
+        isPersistentStore(undefined, '').should.be.false();
+        isPersistentStore({ default: { module: 'memory' } }, '').should.be.false();
+        isPersistentStore({ default: { module: 'memory' }, file: { module: 'localfilesystem' } }, 'file').should.be.true();
+        isPersistentStore({ default: 'file', file: { module: 'localfilesystem' } }, '').should.be.true();
+        isPersistentStore({ file: { module: 'localfilesystem' } }, 'nope').should.be.true(); // falls back to the first = default
+        isPersistentStore({ redis: { module: require('events') } }, 'redis').should.be.true();
+        storeExists({ file: {} }, 'file').should.be.true();
+        storeExists({ file: {} }, 'other').should.be.false();
+        storeExists(undefined, '').should.be.true();
+    });
+    it('adapts a callback context to promises and reports store errors', async function () {
+        const data = {};
+        const ctx = {
+            get: (k, s, cb) => cb(null, data[k]),
+            set: (k, v, s, cb) => (k === 'bad' ? cb(new Error('disk full')) : ((data[k] = v), cb())),
+            keys: (s, cb) => cb(null, Object.keys(data)),
+        };
+        const store = contextStore(ctx, ' file ');
+        await store.set('a', 1);
+        (await store.get('a')).should.equal(1);
+        (await store.keys()).should.eql(['a']);
+        await store.set('bad', 1).should.be.rejectedWith('disk full');
+        const m = memoryStore();
+        const v = { x: [1] };
+        await m.set('k', v);
+        v.x.push(2);
+        (await m.get('k')).should.eql({ x: [1] }); // stored as a copy, like real stores
+    });
+});
