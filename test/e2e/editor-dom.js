@@ -42,7 +42,8 @@ function openEditor(arg) {
 
 function dialogOpen(arg) {
     var ok = arg.config ? '#node-config-dialog-ok' : '#node-dialog-ok';
-    return $(ok).is(':visible') && $('#' + arg.prefix + '-name').length + $('[id^="' + arg.prefix + '-"]').length > 0;
+    var form = arg.config ? '#node-config-dialog-edit-form' : '#dialog-form';
+    return $(ok).is(':visible') && $(form).find('[id^="' + arg.prefix + '-"]').length > 0 && $(form).find('[data-i18n]').length > 0;
 }
 
 /**
@@ -93,6 +94,27 @@ function tryValue(arg) {
     return $el.hasClass('input-error');
 }
 
+/**
+ * For each field, the first of `values` that Node-RED marks invalid (undefined when none does); every
+ * field is put back to its default afterwards.
+ */
+function probeFields(arg) {
+    var def = RED.nodes.getType(arg.type);
+    var hits = {};
+    arg.keys.forEach(function (key) {
+        var $el = $('#' + arg.prefix + '-' + key);
+        for (var i = 0; i < arg.values.length; i++) {
+            $el.val(arg.values[i]).trigger('change').trigger('keyup');
+            if ($el.hasClass('input-error')) {
+                hits[key] = arg.values[i];
+                break;
+            }
+        }
+        $el.val(def.defaults[key] ? def.defaults[key].value : '').trigger('change').trigger('keyup');
+    });
+    return hits;
+}
+
 function clickDone(arg) {
     $(arg.config ? '#node-config-dialog-ok' : '#node-dialog-ok').trigger('click');
 }
@@ -119,4 +141,4 @@ function trayCount() {
     return $('.red-ui-tray').length;
 }
 
-module.exports = { editorReady, paletteEntry, openEditor, dialogOpen, inspectDialog, tryValue, clickDone, clickCancel, nodeValidity, configIds, trayCount };
+module.exports = { editorReady, paletteEntry, openEditor, dialogOpen, inspectDialog, tryValue, clickDone, clickCancel, nodeValidity, configIds, trayCount, probeFields };

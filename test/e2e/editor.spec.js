@@ -66,7 +66,7 @@ async function openEditorPage(context, nr) {
     const page = await context.newPage();
     page.setDefaultTimeout(20000);
     const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => errors.push(String(e.stack || e.message).split('\n').slice(0, 4).join(' | ')));
     await page.goto(`${nr.url}/`);
     await page.waitForFunction(D.editorReady, { types: TYPES, palette: FLOW_TYPES }, { timeout: 30000 });
     page.pageErrors = errors;
@@ -80,6 +80,22 @@ async function closeTrays(page) {
     }
 }
 
+/** Points the flow's config nodes at the simulators (credentials sent with the deploy only) and deploys it. */
+async function deployFlow(nr, sims, flow, source) {
+    const targets = L.configTargets(sims);
+    for (const n of flow) {
+        const t = targets[n.type];
+        if (t) {
+            Object.assign(n, t.fields);
+            n.credentials = { ...t.good };
+        }
+        if (n.type === 'artemis-events') n.initialLookback = 60;
+    }
+    const res = await L.request(nr.url, 'POST', '/flows', { body: flow, headers: { 'Node-RED-Deployment-Type': 'full' } });
+    if (res.status !== 204) throw new Error(`deploy of ${source}: ${res.status} ${res.text}`);
+    return { flow, source };
+}
+
 describe('real editor: Node-RED 5 + Debian chromium', function () {
     this.timeout(60000);
     let sims;
@@ -88,6 +104,9 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
     let en;
     let page;
     let userDir;
+    let es;
+    let pageEs;
+    let deployed;
 
     before(async function () {
         L.requireChromium(); // fails the suite naming the Debian package when missing
@@ -102,9 +121,15 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                 file: { module: 'localfilesystem', config: { dir: userDir, flushInterval: 1 } },
             },
         });
+        // Editor user settings: no info-sidebar tips (Node-RED 5.0.7's tip timer can throw
+        // "Cannot read properties of undefined (reading 'html')" when it fires early).
+        fs.writeFileSync(path.join(userDir, '.config.users.json'), JSON.stringify({ _: { editor: { view: { 'view-show-tips': false } } } }));
         [sims, nr, browser] = await Promise.all([L.startSimulators(), L.startNodeRed({ userDir, settingsFile }), L.launchChromium()]);
+        const examples = L.exampleFlows();
+        if (examples.length > 0) deployed = await deployFlow(nr, sims, JSON.parse(JSON.stringify(examples[0].flow)), examples[0].file);
         en = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-        page = await openEditorPage(en, nr);
+        es = await browser.newContext({ locale: 'es-ES', viewport: { width: 1400, height: 900 } });
+        [page, pageEs] = await Promise.all([openEditorPage(en, nr), openEditorPage(es, nr)]);
         await shot(page, 'palette');
     });
 
@@ -158,7 +183,7 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                 const opened = await page.evaluate(D.openEditor, { type, index });
                 const arg = { type, ...opened };
                 await page.waitForFunction(D.dialogOpen, arg, { timeout: 10000 });
-                await page.waitForTimeout(300); // tray slide-in
+                await page.waitForTimeout(150); // tray slide-in, for the screenshot
                 const info = await page.evaluate(D.inspectDialog, arg);
                 await shot(page, `dialog-${type}`);
                 info.missing.should.eql([], `${type}: defaults/credentials without a form field #${arg.prefix}-<name>`);
@@ -176,30 +201,20 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                 // Validation: required text fields reject ''; every validated field that can be exercised
                 // is marked invalid by some bad value; Done with a bad value leaves the node invalid.
                 const checkable = info.fields.filter((f) => f.kind === 'text' && !f.configRef && (f.required || f.validate));
+                const hits = await page.evaluate(D.probeFields, { type, prefix: arg.prefix, keys: checkable.map((f) => f.key), values: BAD_VALUES });
                 const marked = [];
                 const notMarked = [];
                 for (const f of checkable) {
-                    let hit;
-                    for (const v of BAD_VALUES) {
-                        if (await page.evaluate(D.tryValue, { prefix: arg.prefix, key: f.key, value: v })) {
-                            hit = v;
-                            break;
-                        }
-                    }
+                    const hit = hits[f.key];
                     if (f.required) should.exist(hit, `${type}: required field ${f.key} accepts every bad value including ''`);
                     (hit === undefined ? notMarked : marked).push({ key: f.key, value: hit });
                 }
                 if (notMarked.length) this.test.title += ` [validate() accepted all probes for: ${notMarked.map((f) => f.key).join(', ')}]`;
                 if (checkable.length > 0) {
                     marked.length.should.be.above(0, `${type}: no validated field could be marked invalid`);
+                    // All fields back at their defaults (probeFields restored them) but the first marked one, then Done.
+                    (await page.evaluate(D.tryValue, { prefix: arg.prefix, key: marked[0].key, value: marked[0].value })).should.be.true();
                     await shot(page, `dialog-${type}-invalid`);
-                    // Leave only the first field invalid, all others at their defaults, and press Done.
-                    const def = await page.evaluate((t) => {
-                        const d = RED.nodes.getType(t).defaults;
-                        return Object.fromEntries(Object.keys(d).map((k) => [k, d[k].value]));
-                    }, type);
-                    for (const f of marked.slice(1)) await page.evaluate(D.tryValue, { prefix: arg.prefix, key: f.key, value: def[f.key] });
-                    await page.evaluate(D.tryValue, { prefix: arg.prefix, key: marked[0].key, value: marked[0].value });
                     const before = await page.evaluate(D.configIds, type);
                     await page.evaluate(D.clickDone, arg);
                     await page.waitForFunction(() => $('.red-ui-tray').length === 0, null, { timeout: 5000 }).catch(() => {});
@@ -207,9 +222,7 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                     v.found.should.be.true(`${type}: node not found after Done`);
                     v.valid.should.be.false(`${type}: Done with ${marked[0].key}=${JSON.stringify(marked[0].value)} left the node valid`);
                     await page.evaluate((id) => {
-                        const n = RED.nodes.node(id);
-                        if (n && n._def.category === 'config') RED.nodes.remove(id);
-                        else if (n) RED.nodes.remove(id);
+                        if (RED.nodes.node(id)) RED.nodes.remove(id);
                         RED.view.redraw(true);
                     }, v.id);
                 } else {
@@ -276,53 +289,32 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
     });
 
     describe('deployed flow', function () {
-        let deployed;
         before(async function () {
-            const examples = L.exampleFlows();
-            let flow;
-            let source;
-            if (examples.length > 0) {
-                flow = JSON.parse(JSON.stringify(examples[0].flow));
-                source = examples[0].file;
-            } else {
-                // No example yet: one node of every flow type, each wired to a config node of the type it needs.
-                source = 'generated (no examples/*.json yet)';
-                const defaults = await page.evaluate((types) => Object.fromEntries(types.map((t) => {
-                    const d = RED.nodes.getType(t).defaults || {};
-                    return [t, Object.fromEntries(Object.keys(d).map((k) => [k, { value: d[k].value, type: d[k].type || null }]))];
-                })), TYPES);
-                flow = [{ id: 'e2etab', type: 'tab', label: 'e2e' }];
-                const configId = (t) => `e2e-${t}`;
-                const usedConfig = new Set();
-                FLOW_TYPES.forEach((t, i) => {
-                    const n = { id: `e2e-node-${i}`, type: t, z: 'e2etab', x: 200, y: 60 + 60 * i, wires: [] };
-                    for (const [k, d] of Object.entries(defaults[t])) {
-                        if (d.type) {
-                            n[k] = configId(d.type);
-                            usedConfig.add(d.type);
-                        } else n[k] = d.value;
-                    }
-                    flow.push(n);
-                });
-                for (const t of usedConfig) {
-                    const n = { id: configId(t), type: t };
-                    for (const [k, d] of Object.entries(defaults[t] || {})) n[k] = d.value;
-                    flow.push(n);
+            if (deployed) return; // the example flow was deployed before the editor opened
+            // No example yet: one node of every flow type, each with a config node of the type it needs
+            // (defaults as the editor knows them), deployed now; the editor is reloaded to show it.
+            const defaults = await page.evaluate((types) => Object.fromEntries(types.map((t) => {
+                const d = RED.nodes.getType(t).defaults || {};
+                return [t, Object.fromEntries(Object.keys(d).map((k) => [k, { value: d[k].value, type: d[k].type || null }]))];
+            })), TYPES);
+            const flow = [{ id: 'e2etab', type: 'tab', label: 'e2e' }];
+            const usedConfig = new Set();
+            FLOW_TYPES.forEach((t, i) => {
+                const n = { id: `e2e-node-${i}`, type: t, z: 'e2etab', x: 200, y: 60 + 60 * i, wires: [] };
+                for (const [k, d] of Object.entries(defaults[t])) {
+                    if (d.type) {
+                        n[k] = `e2e-${d.type}`;
+                        usedConfig.add(d.type);
+                    } else n[k] = d.value;
                 }
+                flow.push(n);
+            });
+            for (const t of usedConfig) {
+                const n = { id: `e2e-${t}`, type: t };
+                for (const [k, d] of Object.entries(defaults[t] || {})) n[k] = d.value;
+                flow.push(n);
             }
-            // Point every config node at its simulator with working credentials (sent with the deploy, never written to the repo).
-            const targets = L.configTargets(sims);
-            for (const n of flow) {
-                const t = targets[n.type];
-                if (t) {
-                    Object.assign(n, t.fields);
-                    n.credentials = { ...t.good };
-                }
-                if (n.type === 'artemis-events') n.initialLookback = 60;
-            }
-            const res = await L.request(nr.url, 'POST', '/flows', { body: flow, headers: { 'Node-RED-Deployment-Type': 'full' } });
-            res.status.should.equal(204, `deploy: ${res.text}`);
-            deployed = { flow, source };
+            deployed = await deployFlow(nr, sims, flow, 'generated (no examples/*.json yet)');
             await page.close();
             page = await openEditorPage(en, nr);
         });
@@ -373,15 +365,6 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
     });
 
     describe('Spanish browser (es-ES)', function () {
-        let es;
-        let pageEs;
-        before(async function () {
-            es = await browser.newContext({ locale: 'es-ES', viewport: { width: 1400, height: 900 } });
-            pageEs = await openEditorPage(es, nr);
-        });
-        after(async function () {
-            if (es) await es.close().catch(() => {});
-        });
 
         it('the editor runs in es-ES', async function () {
             (await pageEs.evaluate(() => RED.i18n.lang())).should.match(/^es/);
@@ -400,9 +383,7 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                 await shot(pageEs, `help-${type}-es-ES`);
                 const arg = { type, ...(await pageEs.evaluate(D.openEditor, { type, index })) };
                 await pageEs.waitForFunction(D.dialogOpen, arg, { timeout: 10000 });
-                await pageEs.waitForTimeout(300);
                 const info = await pageEs.evaluate(D.inspectDialog, arg);
-                await shot(pageEs, `dialog-${type}-es-ES`);
                 await closeTrays(pageEs);
                 const cat = catalog(set, 'es-ES');
                 const own = info.labels.filter((l) => l.key.startsWith(`${type}.`));
