@@ -1,8 +1,11 @@
 /**
  * The persisted outbox for Humand clock records.
  *
- * Every event is written to the context store (one key per employee: last action, recent ids and the
- * pending queue) before anything else happens to it, and leaves the queue only with a final answer.
+ * Every event is written to the context store (per employee: last action, recent ids and the pending
+ * queue) before anything else happens to it, and leaves the queue only with a final answer. Employees
+ * are kept in BUCKETS context keys, each a JSON string of its employees' records: a context store
+ * that serialises its whole scope on every flush (localfilesystem) then handles a few thousand
+ * strings instead of 100,000 objects, and rewriting one employee costs one small bucket.
  * Per employee the queue is strictly FIFO; different employees run in parallel up to `concurrency`;
  * a shared token bucket enforces the server's rate limit. Retryable failures (429, 5xx, timeouts,
  * network) back off exponentially with jitter and honour Retry-After; 401/403 pause everything.
@@ -11,7 +14,7 @@
  */
 import { EventEmitter } from 'events';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF, RateLimiter } from '../backoff';
-import { KeyValueStore, safeKey, unsafeKey } from '../context';
+import { KeyValueStore } from '../context';
 import { HttpFailure } from '../http';
 import { parseOffsetTime } from '../time';
 import { AttendanceEvent, Direction, errorMessage, isRecord } from '../types';
@@ -94,6 +97,9 @@ export interface DispatcherOptions {
 /** Idle employees (nothing queued) kept in memory; older ones are read back from the store when needed. */
 export const IDLE_CACHE = 5000;
 
+/** Number of context keys the employees are spread over. */
+export const BUCKETS = 4096;
+
 export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
 
 type ResultHandler = (result: DispatchResult) => void;
@@ -126,7 +132,10 @@ export class Dispatcher extends EventEmitter {
         this.opts = options;
         this.concurrency = Math.max(1, Math.floor(options.concurrency || 1));
         this.now = options.now ?? (() => Date.now());
-        this.persistQueue = new PersistQueue(options.store);
+        this.persistQueue = new PersistQueue(options.store, (employeeId) => {
+            const record = this.records.get(employeeId);
+            return record ? snapshot(record) : undefined;
+        });
         this.started = this.load();
         // A failed load is reported through whenStarted(); it must not become an unhandled rejection.
         this.started.catch(() => undefined);
@@ -150,20 +159,21 @@ export class Dispatcher extends EventEmitter {
         this.handlers.delete(origin);
     }
 
-    private key(employeeId: string): string {
-        return this.opts.keyPrefix + safeKey(employeeId);
+    private bucketKey(employeeId: string): string {
+        return `${this.opts.keyPrefix}b${bucketOf(employeeId)}`;
     }
 
     /** Loads the employees that have something in the outbox; idle ones are read when an event arrives. */
     private async load(): Promise<void> {
-        const keys = (await this.opts.store.keys()).filter((k) => k.startsWith(this.opts.keyPrefix));
+        const keys = (await this.opts.store.keys()).filter((k) => k.startsWith(this.opts.keyPrefix + 'b'));
         for (const key of keys) {
-            const employeeId = unsafeKey(key.slice(this.opts.keyPrefix.length));
-            if (employeeId === undefined) continue;
-            const record = toRecord(await this.opts.store.get(key));
-            if (!record || record.queue.length === 0) continue;
-            this.records.set(employeeId, record);
-            for (const item of record.queue) this.seq = Math.max(this.seq, item.seq);
+            const bucket = parseBucket(await this.opts.store.get(key));
+            for (const [employeeId, stored] of Object.entries(bucket)) {
+                const record = toRecord(stored);
+                if (!record || record.queue.length === 0) continue;
+                this.records.set(employeeId, record);
+                for (const item of record.queue) this.seq = Math.max(this.seq, item.seq);
+            }
         }
         const pending = [...this.records.entries()].sort((a, b) => a[1].queue[0].seq - b[1].queue[0].seq);
         for (const [employeeId, record] of pending) {
@@ -187,8 +197,9 @@ export class Dispatcher extends EventEmitter {
         }
         let pending = this.loading.get(employeeId);
         if (!pending) {
-            pending = this.opts.store.get(this.key(employeeId)).then((value) => {
-                const record = this.records.get(employeeId) ?? toRecord(value) ?? { recent: [], queue: [] };
+            pending = this.opts.store.get(this.bucketKey(employeeId)).then((value) => {
+                const stored = parseBucket(value)[employeeId];
+                const record = this.records.get(employeeId) ?? toRecord(stored) ?? { recent: [], queue: [] };
                 this.records.set(employeeId, record);
                 return record;
             });
@@ -208,6 +219,7 @@ export class Dispatcher extends EventEmitter {
         for (const [employeeId, record] of this.records) {
             if (excess <= 0) break;
             if (record.queue.length > 0 || this.running.has(employeeId) || this.timers.has(employeeId) || this.readySet.has(employeeId)) continue;
+            if (this.persistQueue.isPending(employeeId)) continue;
             this.records.delete(employeeId);
             excess -= 1;
         }
@@ -533,19 +545,39 @@ export class Dispatcher extends EventEmitter {
     }
 
     private persist(employeeId: string): Promise<void> {
-        const record = this.records.get(employeeId);
-        if (!record) return Promise.resolve();
-        // The snapshot is taken when the write happens: several changes queued for one key are written once.
-        return this.persistQueue.write(this.key(employeeId), () => snapshot(record));
+        if (!this.records.has(employeeId)) return Promise.resolve();
+        // The snapshot is taken when the bucket is written: changes queued meanwhile are written once.
+        return this.persistQueue.write(this.bucketKey(employeeId), employeeId);
     }
 }
 
-/** What is stored per employee: plain JSON, empty parts left out. */
+/** Stored form of one employee: {l: [action, time, eventId], r: recent ids, q: queue}; empty parts left out. */
 function snapshot(record: EmployeeRecord): Record<string, unknown> {
-    const out: Record<string, unknown> = { recent: [...record.recent] };
-    if (record.last) out.last = { ...record.last };
-    if (record.queue.length > 0) out.queue = JSON.parse(JSON.stringify(record.queue));
+    const out: Record<string, unknown> = {};
+    if (record.last) out.l = [record.last.action, record.last.time, record.last.eventId];
+    if (record.recent.length > 0) out.r = [...record.recent];
+    if (record.queue.length > 0) out.q = JSON.parse(JSON.stringify(record.queue));
     return out;
+}
+
+/** FNV-1a: a stable, well-spread bucket for an employee id. */
+export function bucketOf(employeeId: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < employeeId.length; i++) {
+        h ^= employeeId.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    return (h >>> 0) % BUCKETS;
+}
+
+function parseBucket(value: unknown): Record<string, unknown> {
+    if (typeof value !== 'string' || value === '') return {};
+    try {
+        const parsed = JSON.parse(value) as unknown;
+        return isRecord(parsed) ? parsed : {};
+    } catch {
+        return {};
+    }
 }
 
 function ruleInput(item: OutboxItem): RuleInput {
@@ -554,34 +586,47 @@ function ruleInput(item: OutboxItem): RuleInput {
 
 function toRecord(value: unknown): EmployeeRecord | undefined {
     if (!isRecord(value)) return undefined;
-    const queue = Array.isArray(value.queue) ? (value.queue.filter((i) => isRecord(i) && typeof i.id === 'string') as unknown as OutboxItem[]) : [];
-    const recent = Array.isArray(value.recent) ? value.recent.filter((r): r is string => typeof r === 'string') : [];
-    const last = isRecord(value.last) && (value.last.action === 'in' || value.last.action === 'out') && typeof value.last.time === 'string'
-        ? { action: value.last.action as Direction, time: value.last.time, eventId: String(value.last.eventId ?? '') }
-        : undefined;
+    const queue = Array.isArray(value.q) ? (value.q.filter((i) => isRecord(i) && typeof i.id === 'string') as unknown as OutboxItem[]) : [];
+    const recent = Array.isArray(value.r) ? value.r.filter((r): r is string => typeof r === 'string') : [];
+    const l = value.l;
+    const last =
+        Array.isArray(l) && (l[0] === 'in' || l[0] === 'out') && typeof l[1] === 'string'
+            ? { action: l[0] as Direction, time: l[1], eventId: String(l[2] ?? '') }
+            : undefined;
     return { last, recent, queue };
 }
 
 /**
  * Serialises writes to the context store (stores without a cache rewrite a whole file per write, and
- * concurrent writes to one file could lose each other). A key written again before its turn is
- * written once, with the newest value; every caller is told when its value (or a newer one) is stored.
+ * concurrent writes to one key could lose each other). Per bucket key it collects the employees that
+ * changed; when the bucket's turn comes it reads the bucket, puts in those employees' current
+ * snapshots and writes it once. Every caller is told when its change (or a newer one) is stored.
  */
 class PersistQueue {
-    private readonly pending = new Map<string, { build: () => unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+    private readonly pending = new Map<string, { employees: Set<string>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+    private readonly dirty = new Map<string, number>();
     private active: Promise<void> | undefined;
 
-    constructor(private readonly store: KeyValueStore) {}
+    constructor(
+        private readonly store: KeyValueStore,
+        private readonly snapshotOf: (employeeId: string) => Record<string, unknown> | undefined,
+    ) {}
 
-    /** `build` makes the value when the write starts (so the newest state is written, once). */
-    write(key: string, build: () => unknown): Promise<void> {
+    /** Has this employee a change not yet written? */
+    isPending(employeeId: string): boolean {
+        return this.dirty.has(employeeId);
+    }
+
+    write(key: string, employeeId: string): Promise<void> {
         return new Promise((resolve, reject) => {
             const entry = this.pending.get(key);
+            // `dirty` counts the pending bucket writes that include the employee.
+            if (!entry || !entry.employees.has(employeeId)) this.dirty.set(employeeId, (this.dirty.get(employeeId) ?? 0) + 1);
             if (entry) {
-                entry.build = build;
+                entry.employees.add(employeeId);
                 entry.waiters.push({ resolve, reject });
             } else {
-                this.pending.set(key, { build, waiters: [{ resolve, reject }] });
+                this.pending.set(key, { employees: new Set([employeeId]), waiters: [{ resolve, reject }] });
             }
             if (!this.active) this.active = this.run();
         });
@@ -589,13 +634,26 @@ class PersistQueue {
 
     private async run(): Promise<void> {
         while (this.pending.size > 0) {
-            const [key, entry] = this.pending.entries().next().value as [string, { build: () => unknown; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }];
+            const [key, entry] = this.pending.entries().next().value as [string, { employees: Set<string>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }];
             this.pending.delete(key);
             try {
-                await this.store.set(key, entry.build());
+                const bucket = parseBucket(await this.store.get(key));
+                for (const employeeId of entry.employees) {
+                    const snap = this.snapshotOf(employeeId);
+                    if (snap === undefined) continue;
+                    if (Object.keys(snap).length === 0) delete bucket[employeeId];
+                    else bucket[employeeId] = snap;
+                }
+                await this.store.set(key, Object.keys(bucket).length > 0 ? JSON.stringify(bucket) : undefined);
                 for (const w of entry.waiters) w.resolve();
             } catch (err) {
                 for (const w of entry.waiters) w.reject(err);
+            } finally {
+                for (const employeeId of entry.employees) {
+                    const n = (this.dirty.get(employeeId) ?? 1) - 1;
+                    if (n <= 0) this.dirty.delete(employeeId);
+                    else this.dirty.set(employeeId, n);
+                }
             }
         }
         this.active = undefined;

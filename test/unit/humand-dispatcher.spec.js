@@ -1,7 +1,13 @@
 'use strict';
 const should = require('should');
 const sinon = require('sinon');
-const { Dispatcher } = require('../../dist/lib/humand/dispatcher');
+const { Dispatcher, bucketOf } = require('../../dist/lib/humand/dispatcher');
+
+/** What the store holds for one employee (employees live in bucket keys, each a JSON string). */
+function stored(store, emp) {
+    const raw = store.data.get(`ab_b${bucketOf(emp)}`);
+    return raw === undefined ? undefined : JSON.parse(JSON.parse(raw))[emp];
+}
 const { RateLimiter } = require('../../dist/lib/backoff');
 const { memoryStore } = require('../../dist/lib/context');
 const { HttpFailure } = require('../../dist/lib/http');
@@ -113,16 +119,16 @@ describe('humand outbox dispatcher', function () {
         const store = memoryStore();
         let seen;
         const client = fakeClient((call) => {
-            seen = JSON.parse(store.data.get('ab_A'));
+            seen = stored(store, 'A');
             return reply(201, { id: 1 });
         });
         const { d } = make(store, client);
         await d.enqueue(event('A', 1, 0, 'in'), meta, rules, 'c');
-        JSON.parse(store.data.get('ab_A')).queue.length.should.equal(1);
+        stored(store, 'A').q.length.should.equal(1);
         await clock.tickAsync(5);
-        seen.queue[0].should.containEql({ id: 't:A:1', action: 'in' });
-        should(JSON.parse(store.data.get('ab_A')).queue).be.undefined(); // an empty queue is not stored
-        JSON.parse(store.data.get('ab_A')).last.action.should.equal('in');
+        seen.q[0].should.containEql({ id: 't:A:1', action: 'in' });
+        should(stored(store, 'A').q).be.undefined(); // an empty queue is not stored
+        stored(store, 'A').l[0].should.equal('in');
     });
 
     it('retries 503 with back-off and honours Retry-After of a 429', async function () {
@@ -303,7 +309,7 @@ describe('humand outbox dispatcher', function () {
         results.length.should.equal(n);
         d.records.size.should.be.belowOrEqual(20);
         should(d.state('E0')).be.undefined(); // evicted from memory, still in the store
-        JSON.parse(store.data.get('ab_E0')).last.action.should.equal('in');
+        stored(store, 'E0').l[0].should.equal('in');
         // The evicted employee's next event toggles from the stored state, and a re-sent id is a duplicate.
         (await d.enqueue(event('E0', 1, 0, 'in'), meta, rules, '')).should.containEql({ queued: false, code: 'duplicate' });
         await d.enqueue({ ...event('E0', 2, 20), direction: null }, meta, rules, '');
@@ -311,12 +317,16 @@ describe('humand outbox dispatcher', function () {
         client.calls[client.calls.length - 1].should.containEql({ action: 'out' });
     });
 
-    it('keeps ids with dots and brackets apart in the store', async function () {
+    it('keeps ids with dots, brackets and leading zeros apart, spread over bucket keys', async function () {
         const store = memoryStore();
-        const { d } = make(store, fakeClient());
-        await d.enqueue(event('a.b', 1, 0), meta, rules, '');
-        await d.enqueue(event('a[b]', 1, 0), meta, rules, '');
+        const client = fakeClient();
+        const { d } = make(store, client);
+        const ids = ['a.b', 'a[b]', '00123', '123', 'x'];
+        for (const id of ids) await d.enqueue(event(id, 1, 0, 'in'), meta, rules, '');
         await clock.tickAsync(10);
-        [...store.data.keys()].sort().should.eql(['ab_a_2e_b', 'ab_a_5b_b_5d_']);
+        client.calls.length.should.equal(ids.length);
+        for (const id of ids) stored(store, id).l[0].should.equal('in');
+        [...store.data.keys()].every((k) => /^ab_b\d+$/.test(k)).should.be.true();
+        for (let i = 0; i < 1000; i++) bucketOf('emp' + i).should.be.within(0, 4095);
     });
 });
