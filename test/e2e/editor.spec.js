@@ -283,6 +283,7 @@ describe('real editor: Node-RED 5 + Debian chromium', function () {
                 text.should.not.match(/^HTTP \d+/, `${type}: failure is a bare HTTP error of the admin route: ${text}`);
                 text.should.not.match(/\[object |undefined|\n\s+at /, `${type}: unreadable failure: ${text}`);
                 for (const v of Object.values(target.bad)) if (v.length >= 6 && !/^\d+$/.test(v)) text.should.not.containEql(v, `${type}: failure text leaks a credential`);
+                this.test.title += ` [ok: "${good.text.trim()}"; wrong credential: "${text}"]`;
                 await page.evaluate(D.clickCancel, arg);
             });
         });
