@@ -228,11 +228,23 @@ async function state(cfg) {
     const path = require('path');
     const file = path.join(storeHandle.dir, 'context', 'global', 'global.json');
     const fileBytes = fs.statSync(file).size;
-    const sample = JSON.parse(fs.readFileSync(file, 'utf8'))[KEY_PREFIX + people[0].code];
+    // Employees live in bucket keys (JSON strings): show the first employee's stored record.
+    const { bucketOf } = require('../dist/lib/humand/dispatcher');
+    const bucket = JSON.parse(fs.readFileSync(file, 'utf8'))[KEY_PREFIX + 'b' + bucketOf(people[0].code)];
+    const sample = bucket === undefined ? undefined : JSON.parse(bucket)[people[0].code];
+
+    // The same state read back by a fresh process (as after a Node-RED restart): its memory cost alone,
+    // without this process's 100,000 HTTP requests in its heap and allocator.
+    const { execFileSync } = require('child_process');
+    const loaded = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'state-load.js'), storeHandle.dir, KEY_PREFIX], { encoding: 'utf8' }));
 
     const journal = await c.simCall(cfg.simUrl, 'GET', '/__sim/journal');
     return {
         employees: n,
+        restartLoadMs: loaded.loadMs,
+        restartBucketKeys: loaded.keys,
+        restartExtraRssMB: c.mb(loaded.after.rss - loaded.before.rss),
+        restartExtraHeapMB: c.mb(loaded.after.heapUsed - loaded.before.heapUsed),
         deliverSeconds: c.round(deliverMs / 1000, 1),
         recordsPerSecond: c.round(n / (deliverMs / 1000), 0),
         results: counts,

@@ -551,10 +551,13 @@ export class Dispatcher extends EventEmitter {
     }
 }
 
-/** Stored form of one employee: {l: [action, time, eventId], r: recent ids, q: queue}; empty parts left out. */
+/**
+ * Stored form of one employee: {l: [action, time], r: recent ids, q: queue}; empty parts left out (the
+ * last event's id is among the recent ids). Small, because a flush serialises every employee.
+ */
 function snapshot(record: EmployeeRecord): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (record.last) out.l = [record.last.action, record.last.time, record.last.eventId];
+    if (record.last) out.l = [record.last.action, record.last.time];
     if (record.recent.length > 0) out.r = [...record.recent];
     if (record.queue.length > 0) out.q = JSON.parse(JSON.stringify(record.queue));
     return out;
@@ -591,7 +594,7 @@ function toRecord(value: unknown): EmployeeRecord | undefined {
     const l = value.l;
     const last =
         Array.isArray(l) && (l[0] === 'in' || l[0] === 'out') && typeof l[1] === 'string'
-            ? { action: l[0] as Direction, time: l[1], eventId: String(l[2] ?? '') }
+            ? { action: l[0] as Direction, time: l[1], eventId: recent[recent.length - 1] ?? '' }
             : undefined;
     return { last, recent, queue };
 }
