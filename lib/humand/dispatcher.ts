@@ -38,7 +38,7 @@ export interface OutboxItem {
     meta: ItemMeta;
     rules: RuleOptions;
     comment: string;
-    /** Decided before the first request and persisted, so a re-send after a crash is the same record. */
+    /** Decided when the item reaches the head of its employee's queue (deterministic: see processHead). */
     action?: Direction;
     attempts: number;
     notBefore?: number;
@@ -407,8 +407,10 @@ export class Dispatcher extends EventEmitter {
                 return;
             }
             item.held = false;
+            // Not written before the request: the decision depends only on the stored state and the
+            // stored item, which do not change until this item has its final answer, so after a crash
+            // the same action is decided again and Humand's duplicate answer recognises the re-send.
             item.action = decision.action;
-            await this.persist(employeeId);
         }
         const action = item.action as Direction;
 
