@@ -97,7 +97,7 @@ async function deployFlow(nr, sims, flow, source) {
 }
 
 describe('real editor: Node-RED 5 + Debian chromium', function () {
-    this.timeout(60000);
+    this.timeout(120000); // per test / hook; generous for loaded CI machines (the suite takes ~35-60 s)
     let sims;
     let nr;
     let browser;
