@@ -114,6 +114,11 @@ export class Dispatcher extends EventEmitter {
     private readonly ready: string[] = [];
     private readonly readySet = new Set<string>();
     private readonly running = new Map<string, AbortController>();
+    /**
+     * Concurrency slots in use. A run holds its slot until Humand has answered; storing the outcome
+     * afterwards keeps its employee busy (order) but lets another employee's request start.
+     */
+    private slots = 0;
     private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
     private readonly handlers = new Map<string, ResultHandler>();
     private readonly persistQueue: PersistQueue;
@@ -295,7 +300,7 @@ export class Dispatcher extends EventEmitter {
         return {
             queued,
             oldestQueuedAt,
-            inFlight: this.running.size,
+            inFlight: this.slots,
             waiting: this.timers.size,
             nextRetryAt,
             paused: this.paused ? { until: this.paused.until, message: this.paused.message } : undefined,
@@ -348,13 +353,23 @@ export class Dispatcher extends EventEmitter {
     }
 
     private pump(): void {
-        while (!this.closed && !this.paused && this.running.size < this.concurrency && this.ready.length > 0) {
+        while (!this.closed && !this.paused && this.slots < this.concurrency && this.ready.length > 0) {
             const employeeId = this.ready.shift() as string;
             this.readySet.delete(employeeId);
             if (this.running.has(employeeId)) continue;
             const controller = new AbortController();
             this.running.set(employeeId, controller);
-            const run = this.processHead(employeeId, controller.signal)
+            this.slots += 1;
+            let held = true;
+            const release = (): void => {
+                if (!held) return;
+                held = false;
+                this.slots -= 1;
+            };
+            const run = this.processHead(employeeId, controller.signal, () => {
+                release();
+                if (!this.closed) this.pump();
+            })
                 .catch((err: unknown) => {
                     // Unexpected (a store failure): keep the item, try again later.
                     this.lastError = errorMessage(err);
@@ -366,6 +381,7 @@ export class Dispatcher extends EventEmitter {
                     }
                 })
                 .finally(() => {
+                    release();
                     this.running.delete(employeeId);
                     this.runs.delete(run);
                     if (!this.closed) {
@@ -379,7 +395,7 @@ export class Dispatcher extends EventEmitter {
         }
     }
 
-    private async processHead(employeeId: string, signal: AbortSignal): Promise<void> {
+    private async processHead(employeeId: string, signal: AbortSignal, answered: () => void): Promise<void> {
         const record = this.records.get(employeeId);
         const item = record?.queue[0];
         if (!record || !item) return;
@@ -440,6 +456,7 @@ export class Dispatcher extends EventEmitter {
             outcome = { kind: 'retry', status: 0, message };
         }
         if (this.closed) return;
+        if (outcome.kind !== 'auth') answered();
 
         switch (outcome.kind) {
             case 'delivered': {
