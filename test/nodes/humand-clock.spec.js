@@ -305,6 +305,81 @@ describe('humand-clock', function () {
     }
 });
 
+describe('humand-clock against a misbehaving server', function () {
+    const http = require('http');
+    let server;
+    let requests;
+    afterEach(async function () {
+        await helper.unload();
+        await resetContext();
+        if (server) await new Promise((r) => server.close(r));
+        server = undefined;
+    });
+
+    /** A Humand stand-in: `answer(n, req, res)` handles the n-th clock request. */
+    async function fakeHumand(answer) {
+        requests = 0;
+        server = http.createServer((req, res) => {
+            req.resume();
+            req.on('end', () => answer(++requests, req, res));
+        });
+        await new Promise((r) => server.listen(0, '127.0.0.1', r));
+        return `http://127.0.0.1:${server.address().port}/public/api/v1`;
+    }
+
+    it('a 50 MB answer is cut off at the size limit, memory stays bounded, and the record is retried', async function () {
+        this.timeout(30000);
+        const chunk = Buffer.alloc(1024 * 1024, 'x');
+        const baseUrl = await fakeHumand((n, req, res) => {
+            if (n > 1) {
+                res.writeHead(201, { 'Content-Type': 'application/json' });
+                res.end(JSON.stringify({ id: 1 }));
+                return;
+            }
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            let sent = 0;
+            const more = () => {
+                while (sent < 50 && res.write(chunk)) sent++;
+                if (sent >= 50) res.end();
+                else res.once('drain', () => { sent++; more(); });
+            };
+            res.on('error', () => undefined);
+            more();
+        });
+        await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: KEY } });
+        const ok = collect(helper.getNode('ok'));
+        const heapBefore = process.memoryUsage().heapUsed;
+        helper.getNode('c1').receive({ payload: evt('big1', '00123', 5, 'in') });
+        const d = helper.getNode('s1').getDispatcher('', false, { concurrency: 1 });
+        await until(() => d.stats().lastError, { ms: 20000 });
+        d.stats().lastError.should.match(/larger than the allowed maximum/);
+        (process.memoryUsage().heapUsed - heapBefore).should.be.below(120 * 1024 * 1024);
+        d.retryNow();
+        await until(() => ok.length === 1, { ms: 10000 });
+        requests.should.equal(2);
+    });
+
+    it('a server that closes the connection without answering: retried, nothing lost', async function () {
+        const baseUrl = await fakeHumand((n, req, res) => {
+            if (n === 1) {
+                req.socket.destroy();
+                return;
+            }
+            res.writeHead(201, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({ id: 2 }));
+        });
+        await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: KEY } });
+        const ok = collect(helper.getNode('ok'));
+        helper.getNode('c1').receive({ payload: evt('rst1', '00123', 5, 'in') });
+        const d = helper.getNode('s1').getDispatcher('', false, { concurrency: 1 });
+        await until(() => d.stats().lastError);
+        d.stats().lastError.should.match(/connection|socket|reset|network/i);
+        d.retryNow();
+        await until(() => ok.length === 1);
+        requests.should.equal(2);
+    });
+});
+
 describe('health endpoint', function () {
     let sim;
     let baseUrl;
