@@ -10,17 +10,7 @@ import { ArtemisError } from '../../lib/artemis/errors';
 import { formatRequestTime } from '../../lib/artemis/window';
 import { errorMessage } from '../../lib/types';
 import type { ArtemisServerDef, ArtemisServerNode } from './types';
-
-function num(value: unknown, fallback: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function bool(value: unknown, fallback: boolean): boolean {
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
-    return fallback;
-}
+import { positiveNumber, readBool } from '../../lib/config';
 
 interface ClientSettings {
     baseUrl: string;
@@ -40,8 +30,8 @@ function buildClient(s: ClientSettings): ArtemisClient | { key: string; data?: R
     if (s.appKey.trim() === '' || s.appSecret.trim() === '') return { key: 'artemis-server.errors.noCredentials' };
     return new ArtemisClient({
         baseUrl: baseUrl.replace(/\/artemis\/?$/i, ''),
-        timeoutMs: num(s.timeout, 15) * 1000,
-        rejectUnauthorized: bool(s.rejectUnauthorized, true),
+        timeoutMs: positiveNumber(s.timeout, 15) * 1000,
+        rejectUnauthorized: readBool(s.rejectUnauthorized, true),
         ca: typeof s.ca === 'string' && s.ca.trim() !== '' ? s.ca : undefined,
         appKey: s.appKey.trim(),
         appSecret: s.appSecret.trim(),

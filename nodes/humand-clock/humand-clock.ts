@@ -14,6 +14,7 @@ import { DEFAULT_RULES, NullDirectionPolicy, RuleOptions, SameDirectionPolicy } 
 import { parseOffsetTime, shortTime } from '../../lib/time';
 import { errorMessage } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
+import { clampedNumber } from '../../lib/config';
 
 interface HumandClockDef extends NodeDef {
     server: string;
@@ -27,11 +28,6 @@ interface HumandClockDef extends NodeDef {
     dryRun: boolean;
 }
 
-function num(value: unknown, fallback: number, min: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) ? Math.max(min, n) : fallback;
-}
-
 const STATUS_THROTTLE_MS = 250;
 
 export = function (RED: NodeAPI): void {
@@ -42,13 +38,13 @@ export = function (RED: NodeAPI): void {
         const store = (config.store || '').trim();
         const dryRun = config.dryRun === true;
         const rules: RuleOptions = {
-            debounceMs: num(config.debounce, DEFAULT_RULES.debounceMs / 1000, 0) * 1000,
-            futureToleranceMs: num(config.futureTolerance, DEFAULT_RULES.futureToleranceMs / 1000, 0) * 1000,
+            debounceMs: clampedNumber(config.debounce, DEFAULT_RULES.debounceMs / 1000, 0) * 1000,
+            futureToleranceMs: clampedNumber(config.futureTolerance, DEFAULT_RULES.futureToleranceMs / 1000, 0) * 1000,
             nullDirection: (config.nullDirection === 'reject' ? 'reject' : 'toggle') as NullDirectionPolicy,
             sameDirection: (config.sameDirection === 'drop' ? 'drop' : 'send') as SameDirectionPolicy,
         };
         const template = typeof config.comment === 'string' && config.comment.trim() !== '' ? config.comment : DEFAULT_COMMENT;
-        const concurrency = Math.floor(num(config.concurrency, 4, 1));
+        const concurrency = Math.floor(clampedNumber(config.concurrency, 4, 1));
         const health = new HealthTracker();
         let statusTimer: NodeJS.Timeout | undefined;
         let closed = false;

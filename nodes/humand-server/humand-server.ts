@@ -13,19 +13,15 @@ import type { HumandServerDef, HumandServerNode } from './types';
 import { contextStore, NodeRedContext, shortHash } from '../../lib/context';
 import { errorMessage } from '../../lib/types';
 import { registerHealthRoutes } from '../../lib/health-routes';
-
-function num(value: unknown, fallback: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) ? n : fallback;
-}
+import { readNumber } from '../../lib/config';
 
 export = function (RED: NodeAPI): void {
     function HumandServer(this: HumandServerNode, config: HumandServerDef): void {
         RED.nodes.createNode(this, config);
         const node = this;
         const baseUrl = (config.baseUrl || DEFAULT_BASE_URL).trim();
-        const timeoutMs = Math.max(1, num(config.timeout, 15)) * 1000;
-        const limiter = new RateLimiter(num(config.rateLimit, 10));
+        const timeoutMs = Math.max(1, readNumber(config.timeout, 15)) * 1000;
+        const limiter = new RateLimiter(readNumber(config.rateLimit, 10));
         const dispatchers = new Map<string, Dispatcher>();
         let client: HumandClient | undefined;
 
@@ -95,7 +91,7 @@ export = function (RED: NodeAPI): void {
             baseUrl,
             clockInPath: DEFAULT_CLOCK_IN_PATH,
             clockOutPath: DEFAULT_CLOCK_OUT_PATH,
-            timeoutMs: Math.max(1, num(body.timeout, 15)) * 1000,
+            timeoutMs: Math.max(1, readNumber(body.timeout, 15)) * 1000,
             apiKey: creds.apiKey,
         });
         try {

@@ -9,17 +9,7 @@ import { validateBaseUrl } from '../../lib/http';
 import { HySecureClient } from '../../lib/hysecure/client';
 import { errorMessage } from '../../lib/types';
 import type { HySecureServerDef, HySecureServerNode } from './types';
-
-function num(value: unknown, fallback: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function bool(value: unknown, fallback: boolean): boolean {
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
-    return fallback;
-}
+import { positiveNumber, readBool } from '../../lib/config';
 
 export = function (RED: NodeAPI): void {
     interface Settings {
@@ -54,9 +44,9 @@ export = function (RED: NodeAPI): void {
         node.createClient = () =>
             build({
                 baseUrl: (config.baseUrl || '').trim(),
-                rejectUnauthorized: bool(config.rejectUnauthorized, true),
+                rejectUnauthorized: readBool(config.rejectUnauthorized, true),
                 ca: typeof config.ca === 'string' ? config.ca : '',
-                timeoutMs: num(config.timeout, 30) * 1000,
+                timeoutMs: positiveNumber(config.timeout, 30) * 1000,
                 username: node.credentials?.username ?? '',
                 password: node.credentials?.password ?? '',
             });
@@ -70,9 +60,9 @@ export = function (RED: NodeAPI): void {
         const creds = resolveCredentials(RED, body.id, body.credentials, ['username', 'password']);
         const client = build({
             baseUrl: typeof body.baseUrl === 'string' ? body.baseUrl.trim() : '',
-            rejectUnauthorized: bool(body.rejectUnauthorized, true),
+            rejectUnauthorized: readBool(body.rejectUnauthorized, true),
             ca: typeof body.ca === 'string' ? body.ca : '',
-            timeoutMs: num(body.timeout, 30) * 1000,
+            timeoutMs: positiveNumber(body.timeout, 30) * 1000,
             username: creds.username,
             password: creds.password,
         });

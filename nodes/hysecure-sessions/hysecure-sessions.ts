@@ -15,6 +15,7 @@ import { emittedPrefix, EmittedIds } from '../../lib/hysecure/state';
 import { isValidZone } from '../../lib/time';
 import { errorMessage } from '../../lib/types';
 import type { HySecureServerNode } from '../hysecure-server/types';
+import { clampedNumber } from '../../lib/config';
 
 interface HySecureSessionsDef extends NodeDef {
     server: string;
@@ -25,11 +26,6 @@ interface HySecureSessionsDef extends NodeDef {
     timezone: string;
     closeGrace: number | string;
     store: string;
-}
-
-function num(value: unknown, fallback: number, min: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) ? Math.max(min, n) : fallback;
 }
 
 function hostZone(): string {
@@ -52,7 +48,7 @@ export = function (RED: NodeAPI): void {
         const node = this;
         const server = RED.nodes.getNode(config.server) as HySecureServerNode | null;
         const store = (config.store || '').trim();
-        const intervalMs = num(config.interval, 300, 10) * 1000;
+        const intervalMs = clampedNumber(config.interval, 300, 10) * 1000;
         const zone = (config.timezone || '').trim() || hostZone();
         const startOfDay = normaliseStartOfDay(config.startOfDay);
         const health = new HealthTracker();
@@ -70,8 +66,8 @@ export = function (RED: NodeAPI): void {
         const cfg: SessionsConfig = {
             zone,
             startOfDay: startOfDay ?? '00:00:00',
-            closeGraceMs: num(config.closeGrace, 30, 0) * 60 * 1000,
-            days: Math.floor(num(config.days, 2, 0)),
+            closeGraceMs: clampedNumber(config.closeGrace, 30, 0) * 60 * 1000,
+            days: Math.floor(clampedNumber(config.days, 2, 0)),
             userName: typeof config.userName === 'string' && config.userName.trim() !== '' ? config.userName.trim() : ALL_USERS,
         };
 

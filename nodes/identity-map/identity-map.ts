@@ -17,17 +17,13 @@ import { shortTime } from '../../lib/time';
 import { errorMessage, isRecord } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
 import type { IdentityMapDef } from './types';
+import { clampedNumber } from '../../lib/config';
 
 /** How long events wait for the very first directory load before being handled with what there is. */
 const FIRST_LOAD_WAIT_MS = 30_000;
 const STATUS_THROTTLE_MS = 250;
 /** Distinct unmapped values logged per directory refresh, so a flood of one bad id does not flood the log. */
 const MAX_WARNED = 200;
-
-function num(value: unknown, fallback: number, min: number): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) ? Math.max(min, n) : fallback;
-}
 
 function hhmm(epochMs: number | undefined): string {
     return epochMs === undefined ? '?' : shortTime(DateTime.fromMillis(epochMs));
@@ -42,7 +38,7 @@ export = function (RED: NodeAPI): void {
         const fieldLabel = lookup === 'msg' ? 'msg.' + lookupPath : lookup;
         const humandField: HumandField = isHumandField(config.humandField) ? config.humandField : 'employeeInternalId';
         const fallback = config.fallback === true;
-        const refreshMs = num(config.refresh, 60, 1) * 60_000;
+        const refreshMs = clampedNumber(config.refresh, 60, 1) * 60_000;
         const store = (config.store || '').trim();
         const rows = Array.isArray(config.table) ? config.table : [];
         const entries = rows.map((r) => ({
