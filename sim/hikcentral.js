@@ -124,7 +124,9 @@ function createHikCentralSimulator(options = {}) {
     }));
 
     /** Stored events: { record, ms, visibleAt } */
-    let events = [];
+    let events = []; // in time order (insertSorted)
+    let version = 0; // bumped on every change of `events`
+    let cached; // last query result (matchingEvents)
     const requests = [];
     const pushes = [];
     let subscriptions = new Map(); // eventType -> eventDest
@@ -194,7 +196,7 @@ function createHikCentralSimulator(options = {}) {
             if (spec.personId !== undefined) record.personId = spec.personId;
         }
         const visibleAt = spec.visibleAfterMs ? now() + Number(spec.visibleAfterMs) : 0;
-        events.push({ record, ms, visibleAt });
+        insertSorted({ record, ms, visibleAt });
         if (spec.push !== false) deliver([{ record, ms }], visibleAt ? Number(spec.visibleAfterMs) : 0);
         return record;
     }
@@ -364,6 +366,51 @@ function createHikCentralSimulator(options = {}) {
     }
 
     // ---- API -------------------------------------------------------------------------------------------
+    /** Events are kept in time order (stable for equal times), so a query is a binary search. */
+    function insertSorted(entry) {
+        let lo = 0;
+        let hi = events.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (events[mid].ms <= entry.ms) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo === events.length) events.push(entry);
+        else events.splice(lo, 0, entry);
+        version += 1;
+    }
+
+    function lowerBound(ms) {
+        let lo = 0;
+        let hi = events.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (events[mid].ms < ms) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** The events a query matches; the last result is reused while nothing changed (paging through it). */
+    function matchingEvents(start, end, eventType, doorsFilter, t) {
+        const key = JSON.stringify([start, end, eventType, doorsFilter]);
+        if (cached && cached.key === key && cached.version === version && t < cached.validUntil) return cached.list;
+        const list = [];
+        let validUntil = Infinity;
+        for (let i = lowerBound(start); i < events.length && events[i].ms <= end; i++) {
+            const e = events[i];
+            if (e.visibleAt > t) {
+                validUntil = Math.min(validUntil, e.visibleAt);
+                continue;
+            }
+            if (eventType !== undefined && !(isPlainObject(e.record) && Number(e.record.eventType) === Number(eventType))) continue;
+            if (doorsFilter && !(isPlainObject(e.record) && doorsFilter.includes(String(e.record.doorIndexCode)))) continue;
+            list.push(e);
+        }
+        cached = { key, version, validUntil, list };
+        return list;
+    }
+
     function doorEvents(res, body) {
         const start = parseIso(body.startTime);
         const end = parseIso(body.endTime);
@@ -377,12 +424,7 @@ function createHikCentralSimulator(options = {}) {
             return fail(res, '0x00072001', 'eventType is required');
         }
         const doorsFilter = Array.isArray(body.doorIndexCodes) && body.doorIndexCodes.length > 0 ? body.doorIndexCodes.map(String) : undefined;
-        const t = now();
-        const matching = events
-            .filter((e) => e.visibleAt <= t && e.ms >= start && e.ms <= end)
-            .filter((e) => body.eventType === undefined || (isPlainObject(e.record) && Number(e.record.eventType) === Number(body.eventType)))
-            .filter((e) => !doorsFilter || (isPlainObject(e.record) && doorsFilter.includes(String(e.record.doorIndexCode))))
-            .sort((a, b) => a.ms - b.ms);
+        const matching = matchingEvents(start, end, body.eventType, doorsFilter, now());
         const list = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => e.record);
         return ok(res, { total: matching.length, pageNo, pageSize, list });
     }
@@ -486,6 +528,7 @@ function createHikCentralSimulator(options = {}) {
 
     function reset() {
         events = [];
+        version += 1;
         requests.length = 0;
         pushes.length = 0;
         subscriptions = new Map();

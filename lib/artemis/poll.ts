@@ -132,7 +132,10 @@ export class ArtemisEngine {
         const fresh: Array<{ event: AttendanceEvent; ms: number }> = [];
         const problemKeys: string[] = [];
         const seen = new Set<string>();
-        for (const record of records) {
+        for (let i = 0; i < records.length; i++) {
+            // Large polls are processed in slices so that Node-RED keeps serving everything else.
+            if (i > 0 && i % CHUNK === 0) await yieldToEventLoop();
+            const record = records[i];
             let outcome: Outcome;
             try {
                 outcome = normaliseDoorEvent(record, this.options.normalise);
@@ -158,12 +161,22 @@ export class ArtemisEngine {
         }
         fresh.sort((a, b) => a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
         const events = fresh.map((f) => f.event);
-        if (events.length > 0) await this.options.emit(events, mode === 'backfill');
+        for (let i = 0; i < events.length; i += CHUNK) {
+            if (i > 0) await yieldToEventLoop();
+            await this.options.emit(events.slice(i, i + CHUNK), mode === 'backfill');
+        }
         report.emitted = events.length;
         await this.state.commit([...problemKeys, ...events.map((e) => e.id)], newCursor);
         report.cursor = this.state.cursorIso;
         return report;
     }
+}
+
+/** Records normalised or emitted between two yields to the event loop. */
+export const CHUNK = 500;
+
+function yieldToEventLoop(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
 }
 
 function safeJson(value: unknown): string {
