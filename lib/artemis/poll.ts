@@ -159,7 +159,12 @@ export class ArtemisEngine {
                 fresh.push(outcome);
             }
         }
-        fresh.sort((a, b) => a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
+        const byTime = (a: { event: AttendanceEvent; ms: number }, b: { event: AttendanceEvent; ms: number }): number =>
+            a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0);
+        // HikCentral usually answers in time order: then the (long, synchronous) sort is skipped.
+        let sorted = true;
+        for (let i = 1; i < fresh.length && sorted; i++) sorted = byTime(fresh[i - 1], fresh[i]) <= 0;
+        if (!sorted) fresh.sort(byTime);
         const events = fresh.map((f) => f.event);
         for (let i = 0; i < events.length; i += CHUNK) {
             if (i > 0) await yieldToEventLoop();

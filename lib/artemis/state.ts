@@ -56,7 +56,8 @@ export class EventState {
     /** Remembers emitted ids (oldest forgotten first beyond the bound), then moves the cursor forward. */
     async commit(ids: string[], cursorMs?: number): Promise<void> {
         let changed = false;
-        for (const id of ids) {
+        // Only the newest maxRecent ids can stay remembered: skip the work for the others.
+        for (const id of ids.length > this.maxRecent ? ids.slice(ids.length - this.maxRecent) : ids) {
             if (this.recentSet.has(id)) continue;
             this.recent.push(id);
             this.recentSet.add(id);
