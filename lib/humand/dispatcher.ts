@@ -241,8 +241,13 @@ export class Dispatcher extends EventEmitter {
         await this.started;
         if (this.closed) throw new Error('the Humand connection is closing; event not accepted');
         const employeeId = event.employeeId;
-        const record = await this.recordFor(employeeId);
+        let record = await this.recordFor(employeeId);
         if (this.closed) throw new Error('the Humand connection is closing; event not accepted');
+        // While this call waited, the idle record may have been dropped from memory (it is stored) or read
+        // again: work on the one in memory, so that the event is stored and sent.
+        const current = this.records.get(employeeId);
+        if (current) record = current;
+        else this.records.set(employeeId, record);
         if (record.recent.includes(event.id) || record.queue.some((i) => i.id === event.id)) {
             return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
         }

@@ -317,6 +317,26 @@ describe('humand outbox dispatcher', function () {
         client.calls[client.calls.length - 1].should.containEql({ action: 'out' });
     });
 
+    it('an event still lands when its idle employee is dropped from memory while the event is accepted', async function () {
+        const store = memoryStore();
+        const client = fakeClient();
+        const { d, results } = make(store, client, { idleCache: 0 });
+        await d.enqueue(event('A', 1, 0, 'in'), meta, rules, '');
+        await clock.tickAsync(10);
+        // Simulate the memory trim running between reading the employee and storing the event.
+        const original = d.recordFor.bind(d);
+        d.recordFor = async (employeeId) => {
+            const record = await original(employeeId);
+            d.records.delete(employeeId);
+            return record;
+        };
+        (await d.enqueue(event('A', 2, 20), meta, rules, '')).queued.should.be.true();
+        await clock.tickAsync(10);
+        results.map((r) => r.kind).should.eql(['delivered', 'delivered']);
+        client.calls.map((c) => c.action).should.eql(['in', 'out']);
+        should(stored(store, 'A').q).be.undefined();
+    });
+
     it('keeps ids with dots, brackets and leading zeros apart, spread over bucket keys', async function () {
         const store = memoryStore();
         const client = fakeClient();
