@@ -19,6 +19,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { URL } = require('url');
 const { makePeople, mulberry32 } = require('./people');
+const { closeNow } = require('./lifecycle');
 
 const PATHS = {
     doorEvents: '/artemis/api/acs/v1/door/events',
@@ -636,18 +637,15 @@ function createHikCentralSimulator(options = {}) {
 
     function close() {
         stopTrickle();
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        if (!server) return Promise.resolve();
+        if (!server) {
+            for (const t of timers) clearTimeout(t);
+            timers.clear();
+            return Promise.resolve();
+        }
         if (closing) return closing;
         const s = server;
-        closing = new Promise((resolve) => {
-            s.close(() => {
-                if (server === s) server = undefined;
-                resolve();
-            });
-            for (const socket of sockets) socket.destroy();
-            sockets.clear();
+        closing = closeNow(s, sockets, timers).then(() => {
+            if (server === s) server = undefined;
         });
         return closing;
     }

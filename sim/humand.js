@@ -10,6 +10,7 @@ const http = require('http');
 const { URL } = require('url');
 const crypto = require('crypto');
 const { makeHumandUsers, mulberry32 } = require('./people');
+const { closeNow } = require('./lifecycle');
 
 const FAULT_KINDS = ['503', '429', 'hang', 'malformed', 'html502', 'reset'];
 const MAX_BODY = 1024 * 1024;
@@ -606,18 +607,15 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
     }
 
     function close() {
-        if (!server) return Promise.resolve();
+        if (!server) {
+            for (const t of timers) clearTimeout(t);
+            timers.clear();
+            return Promise.resolve();
+        }
         if (closing) return closing;
         const s = server;
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        closing = new Promise((resolve) => {
-            s.close(() => {
-                if (server === s) server = undefined;
-                resolve();
-            });
-            for (const socket of sockets) socket.destroy();
-            sockets.clear();
+        closing = closeNow(s, sockets, timers).then(() => {
+            if (server === s) server = undefined;
         });
         return closing;
     }

@@ -19,6 +19,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { DateTime } = require('luxon');
 const { makePeople, mulberry32 } = require('./people');
+const { closeNow } = require('./lifecycle');
 
 const CONNECT_PATH = '/api/v1/auth/connect';
 const SESSIONS_PATH = '/api/v1/reporting/sessions';
@@ -409,18 +410,15 @@ function createHySecureSimulator(options = {}) {
     }
 
     function close() {
-        if (!server) return Promise.resolve();
+        if (!server) {
+            for (const t of timers) clearTimeout(t);
+            timers.clear();
+            return Promise.resolve();
+        }
         if (closing) return closing;
         const s = server;
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        closing = new Promise((resolve) => {
-            s.close(() => {
-                if (server === s) server = undefined;
-                resolve();
-            });
-            for (const socket of sockets) socket.destroy();
-            sockets.clear();
+        closing = closeNow(s, sockets, timers).then(() => {
+            if (server === s) server = undefined;
         });
         return closing;
     }
