@@ -49,6 +49,11 @@ export interface DoorEventQuery {
     signal?: AbortSignal;
     /** Safety bound on pages per window and type. */
     maxPages?: number;
+    /**
+     * Streaming: receives the records page by page (the next page is already being fetched meanwhile),
+     * in the order `records` would have had, and `records` is then returned empty with `streamed: true`.
+     */
+    onRecords?: (records: unknown[]) => void | Promise<void>;
 }
 
 export interface DoorEventResult {
@@ -57,6 +62,8 @@ export interface DoorEventResult {
     pages: number;
     /** True when the per-type fallback was used. */
     perType: boolean;
+    /** True when the records went to `query.onRecords` instead of `records`. */
+    streamed?: boolean;
 }
 
 export class ArtemisClient {
@@ -143,17 +150,65 @@ export class ArtemisClient {
         return { list, pages };
     }
 
+    /**
+     * Like allPages, but hands each page's list to `onPage` while the next page is already requested, so
+     * the caller's processing overlaps the server's work and the transfer.
+     */
+    async eachPage(
+        path: string,
+        body: Record<string, unknown>,
+        pageSize: number,
+        onPage: (list: unknown[]) => void | Promise<void>,
+        signal?: AbortSignal,
+        maxPages = 10000,
+    ): Promise<number> {
+        let pages = 0;
+        let pending: Promise<Page> | undefined = this.page(path, { ...body, pageNo: 1, pageSize }, signal);
+        for (let pageNo = 1; pending; pageNo++) {
+            const page: Page = await pending;
+            pages++;
+            const more = pageNo < maxPages && !(page.list.length < pageSize || pageNo * pageSize >= page.total);
+            pending = more ? this.page(path, { ...body, pageNo: pageNo + 1, pageSize }, signal) : undefined;
+            // (a failure of the prefetch is reported by the await above, not as an unhandled rejection)
+            pending?.catch(() => undefined);
+            await onPage(page.list);
+        }
+        return pages;
+    }
+
     /** Door events of [fromMs, toMs] in ≤31-day windows; per configured type when the server requires eventType. */
     async doorEvents(query: DoorEventQuery, mode: EventTypeMode = 'auto'): Promise<DoorEventResult> {
         const merged = new Map<string, unknown>();
+        const ids = new Set<string>();
         const loose: unknown[] = [];
+        const stream = query.onRecords;
         let pages = 0;
         let perType = mode === 'perType' || this.requiresEventType;
-        const add = (records: unknown[]): void => {
+        /** The records not seen before (first one of an eventId wins); records without eventId go last. */
+        const add = (records: unknown[]): unknown[] => {
+            const fresh: unknown[] = [];
             for (const r of records) {
                 const id = isRecord(r) && (typeof r.eventId === 'string' || typeof r.eventId === 'number') ? String(r.eventId) : undefined;
                 if (id === undefined || id === '') loose.push(r);
-                else if (!merged.has(id)) merged.set(id, r);
+                else if (stream) {
+                    if (!ids.has(id)) {
+                        ids.add(id);
+                        fresh.push(r);
+                    }
+                } else if (!merged.has(id)) merged.set(id, r);
+            }
+            return fresh;
+        };
+        const fetchAll = async (body: Record<string, unknown>): Promise<void> => {
+            if (stream) {
+                pages += await this.eachPage(PATHS.doorEvents, body, query.pageSize, async (list) => {
+                    const fresh = add(list);
+                    if (fresh.length > 0) await stream(fresh);
+                }, query.signal, query.maxPages);
+            } else {
+                const r = await this.allPages(PATHS.doorEvents, body, query.pageSize, query.signal, query.maxPages);
+                pages += r.pages;
+                add(r.list);
             }
         };
         for (const [from, to] of splitWindows(query.fromMs, query.toMs)) {
@@ -161,9 +216,7 @@ export class ArtemisClient {
             if (query.doorIndexCodes.length > 0) base.doorIndexCodes = query.doorIndexCodes;
             if (!perType) {
                 try {
-                    const r = await this.allPages(PATHS.doorEvents, base, query.pageSize, query.signal, query.maxPages);
-                    pages += r.pages;
-                    add(r.list);
+                    await fetchAll(base);
                     continue;
                 } catch (err) {
                     if (!(err instanceof ArtemisError && err.kind === 'api' && err.code && EVENT_TYPE_REQUIRED_CODES.has(err.code.toLowerCase())) || query.eventTypes.length === 0) {
@@ -173,11 +226,11 @@ export class ArtemisClient {
                     this.requiresEventType = true;
                 }
             }
-            for (const eventType of query.eventTypes) {
-                const r = await this.allPages(PATHS.doorEvents, { ...base, eventType }, query.pageSize, query.signal, query.maxPages);
-                pages += r.pages;
-                add(r.list);
-            }
+            for (const eventType of query.eventTypes) await fetchAll({ ...base, eventType });
+        }
+        if (stream) {
+            if (loose.length > 0) await stream(loose);
+            return { records: [], pages, perType, streamed: true };
         }
         return { records: [...merged.values(), ...loose], pages, perType };
     }

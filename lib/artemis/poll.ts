@@ -73,8 +73,9 @@ export class ArtemisEngine {
             const to = Math.floor(this.now() / 1000) * 1000;
             const cursor = this.state.cursorMs ?? to - Math.max(0, this.options.initialLookbackMs);
             const from = Math.min(cursor, to) - Math.max(0, this.options.overlapMs);
-            const result = await this.fetch(source, from, to, signal);
-            return this.process('poll', result.records, result.pages, from, to, to);
+            const batch = this.batch('poll', from, to);
+            batch.report.pages = await this.fetch(source, from, to, batch, signal);
+            return batch.finish(to);
         });
     }
 
@@ -82,8 +83,9 @@ export class ArtemisEngine {
     backfill(source: DoorEventSource, fromMs: number, toMs: number, signal?: AbortSignal): Promise<BatchReport> {
         return this.serial(async () => {
             await this.state.load();
-            const result = await this.fetch(source, fromMs, toMs, signal);
-            return this.process('backfill', result.records, result.pages, fromMs, toMs, undefined);
+            const batch = this.batch('backfill', fromMs, toMs);
+            batch.report.pages = await this.fetch(source, fromMs, toMs, batch, signal);
+            return batch.finish(undefined);
         });
     }
 
@@ -91,12 +93,22 @@ export class ArtemisEngine {
     push(records: unknown[]): Promise<BatchReport> {
         return this.serial(async () => {
             await this.state.load();
-            return this.process('push', records, 0, undefined, undefined, undefined);
+            const batch = this.batch('push', undefined, undefined);
+            await batch.add(records);
+            return batch.finish(undefined);
         });
     }
 
-    private fetch(source: DoorEventSource, from: number, to: number, signal?: AbortSignal): Promise<DoorEventResult> {
-        return source.doorEvents(
+    private batch(mode: BatchReport['mode'], from: number | undefined, to: number | undefined): Batch {
+        return new Batch(mode, this.state, this.options, from, to);
+    }
+
+    /**
+     * Fetches the window; each page is normalised as it arrives (while the next one is on its way).
+     * A source that does not stream (tests, other clients) hands all records over at the end instead.
+     */
+    private async fetch(source: DoorEventSource, from: number, to: number, batch: Batch, signal?: AbortSignal): Promise<number> {
+        const result = await source.doorEvents(
             {
                 fromMs: from,
                 toMs: to,
@@ -105,77 +117,161 @@ export class ArtemisEngine {
                 pageSize: this.options.pageSize,
                 formatTime: this.options.formatTime,
                 signal,
+                onRecords: (records) => batch.add(records),
             },
             this.options.eventTypeMode,
         );
+        if (!result.streamed) await batch.add(result.records);
+        return result.pages;
     }
+}
 
-    private async process(
+interface Fresh {
+    event: AttendanceEvent;
+    ms: number;
+}
+
+/** Time order; ids break ties (they are unique within a batch, so this is a total order). */
+function byTime(a: Fresh, b: Fresh): number {
+    return a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0);
+}
+
+/**
+ * One poll / back-fill / push: records are normalised and deduplicated in slices of CHUNK as they come,
+ * each slice kept as a sorted run (slices that continue the time order extend the previous run); at the
+ * end the runs are merged, emitted in slices, and only then the ids remembered and the cursor moved.
+ * The event loop gets a turn between slices, so no step runs for more than a few milliseconds.
+ */
+class Batch {
+    readonly report: BatchReport;
+    private readonly runs: Fresh[][] = [];
+    private readonly problemKeys: string[] = [];
+    private readonly seen = new Set<string>();
+    private slices = 0;
+
+    constructor(
         mode: BatchReport['mode'],
-        records: unknown[],
-        pages: number,
+        private readonly state: EventState,
+        private readonly options: EngineOptions,
         from: number | undefined,
         to: number | undefined,
-        newCursor: number | undefined,
-    ): Promise<BatchReport> {
-        const report: BatchReport = {
+    ) {
+        this.report = {
             mode,
-            pages,
-            received: records.length,
+            pages: 0,
+            received: 0,
             emitted: 0,
             duplicates: 0,
             skipped: 0,
             problems: [],
-            ...(from !== undefined ? { from: this.options.formatTime(from) } : {}),
-            ...(to !== undefined ? { to: this.options.formatTime(to) } : {}),
+            ...(from !== undefined ? { from: options.formatTime(from) } : {}),
+            ...(to !== undefined ? { to: options.formatTime(to) } : {}),
         };
-        const fresh: Array<{ event: AttendanceEvent; ms: number }> = [];
-        const problemKeys: string[] = [];
-        const seen = new Set<string>();
-        for (let i = 0; i < records.length; i++) {
+    }
+
+    async add(records: unknown[]): Promise<void> {
+        const report = this.report;
+        for (let start = 0; start < records.length; start += CHUNK) {
             // Large polls are processed in slices so that Node-RED keeps serving everything else.
-            if (i > 0 && i % CHUNK === 0) await yieldToEventLoop();
-            const record = records[i];
-            let outcome: Outcome;
-            try {
-                outcome = normaliseDoorEvent(record, this.options.normalise);
-            } catch (err) {
-                outcome = { kind: 'problem', reason: err instanceof Error ? err.message : String(err) };
-            }
-            if (outcome.kind === 'problem') {
-                // Reported once: the overlap re-reads the same bad record on the next polls.
-                const key = 'problem:' + (outcome.id ?? shortHash(safeJson(record)));
-                if (this.state.has(key) || seen.has(key)) report.duplicates++;
+            if (this.slices++ > 0) await yieldToEventLoop();
+            const end = Math.min(records.length, start + CHUNK);
+            report.received += end - start;
+            const run: Fresh[] = [];
+            for (let i = start; i < end; i++) {
+                const record = records[i];
+                let outcome: Outcome;
+                try {
+                    outcome = normaliseDoorEvent(record, this.options.normalise);
+                } catch (err) {
+                    outcome = { kind: 'problem', reason: err instanceof Error ? err.message : String(err) };
+                }
+                if (outcome.kind === 'problem') {
+                    // Reported once: the overlap re-reads the same bad record on the next polls.
+                    const key = 'problem:' + (outcome.id ?? shortHash(safeJson(record)));
+                    if (this.state.has(key) || this.seen.has(key)) report.duplicates++;
+                    else {
+                        this.seen.add(key);
+                        this.problemKeys.push(key);
+                        report.problems.push({ reason: outcome.reason, id: outcome.id, record });
+                    }
+                } else if (outcome.kind === 'skip') report.skipped++;
+                else if (this.state.has(outcome.event.id) || this.seen.has(outcome.event.id)) report.duplicates++;
                 else {
-                    seen.add(key);
-                    problemKeys.push(key);
-                    report.problems.push({ reason: outcome.reason, id: outcome.id, record });
+                    this.seen.add(outcome.event.id);
+                    run.push({ event: outcome.event, ms: outcome.ms });
                 }
             }
-            else if (outcome.kind === 'skip') report.skipped++;
-            else if (this.state.has(outcome.event.id) || seen.has(outcome.event.id)) report.duplicates++;
-            else {
-                seen.add(outcome.event.id);
-                fresh.push(outcome);
-            }
+            this.addRun(run);
         }
-        const byTime = (a: { event: AttendanceEvent; ms: number }, b: { event: AttendanceEvent; ms: number }): number =>
-            a.ms - b.ms || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0);
-        // HikCentral usually answers in time order: then the (long, synchronous) sort is skipped.
+    }
+
+    private addRun(run: Fresh[]): void {
+        if (run.length === 0) return;
+        // HikCentral usually answers in time order: then nothing is sorted and there is a single run.
         let sorted = true;
-        for (let i = 1; i < fresh.length && sorted; i++) sorted = byTime(fresh[i - 1], fresh[i]) <= 0;
-        if (!sorted) fresh.sort(byTime);
-        const events = fresh.map((f) => f.event);
-        for (let i = 0; i < events.length; i += CHUNK) {
-            if (i > 0) await yieldToEventLoop();
-            await this.options.emit(events.slice(i, i + CHUNK), mode === 'backfill');
+        for (let i = 1; i < run.length && sorted; i++) sorted = byTime(run[i - 1], run[i]) <= 0;
+        if (!sorted) run.sort(byTime);
+        const last = this.runs[this.runs.length - 1];
+        if (last && byTime(last[last.length - 1], run[0]) <= 0) {
+            for (const f of run) last.push(f);
+        } else this.runs.push(run);
+    }
+
+    /** Merges the sorted runs pairwise, with a turn for the event loop every MERGE_STEP elements. */
+    private async merged(): Promise<Fresh[]> {
+        let runs = this.runs;
+        let budget = MERGE_STEP;
+        while (runs.length > 1) {
+            const next: Fresh[][] = [];
+            for (let r = 0; r < runs.length; r += 2) {
+                const a = runs[r];
+                const b = runs[r + 1];
+                if (!b) {
+                    next.push(a);
+                    continue;
+                }
+                const out: Fresh[] = new Array<Fresh>(a.length + b.length);
+                let i = 0;
+                let j = 0;
+                let k = 0;
+                while (i < a.length || j < b.length) {
+                    if (--budget <= 0) {
+                        budget = MERGE_STEP;
+                        await yieldToEventLoop();
+                    }
+                    out[k++] = j >= b.length || (i < a.length && byTime(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+                }
+                next.push(out);
+            }
+            runs = next;
         }
-        report.emitted = events.length;
-        await this.state.commit([...problemKeys, ...events.map((e) => e.id)], newCursor);
+        return runs[0] ?? [];
+    }
+
+    async finish(newCursor: number | undefined): Promise<BatchReport> {
+        const report = this.report;
+        const fresh = await this.merged();
+        for (let i = 0; i < fresh.length; i += CHUNK) {
+            if (i > 0) await yieldToEventLoop();
+            const events: AttendanceEvent[] = [];
+            for (let k = i; k < Math.min(fresh.length, i + CHUNK); k++) events.push(fresh[k].event);
+            await this.options.emit(events, report.mode === 'backfill');
+        }
+        report.emitted = fresh.length;
+        // Only the newest ids can stay remembered (the state keeps a bounded list): pass just those.
+        const keep = Math.min(this.state.maxRecentIds, this.problemKeys.length + fresh.length);
+        const ids: string[] = [];
+        const fromFresh = Math.min(keep, fresh.length);
+        for (let k = this.problemKeys.length - (keep - fromFresh); k < this.problemKeys.length; k++) ids.push(this.problemKeys[k]);
+        for (let k = fresh.length - fromFresh; k < fresh.length; k++) ids.push(fresh[k].event.id);
+        await this.state.commit(ids, newCursor);
         report.cursor = this.state.cursorIso;
         return report;
     }
 }
+
+/** Comparisons between two yields while the sorted runs of a batch are merged. */
+const MERGE_STEP = 20000;
 
 /** Records normalised or emitted between two yields to the event loop. */
 export const CHUNK = 500;

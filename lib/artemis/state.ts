@@ -45,6 +45,11 @@ export class EventState {
         return this.cursor === undefined ? undefined : DateTime.fromMillis(this.cursor).toUTC().toISO() ?? undefined;
     }
 
+    /** How many emitted ids are remembered at most. */
+    get maxRecentIds(): number {
+        return this.maxRecent;
+    }
+
     get recentCount(): number {
         return this.recent.length;
     }
