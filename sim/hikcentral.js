@@ -128,6 +128,7 @@ function createHikCentralSimulator(options = {}) {
     let events = []; // in time order (insertSorted)
     let version = 0; // bumped on every change of `events`
     let cached; // last query result (matchingEvents)
+    let lastVisibleAt = 0; // the latest visibleAt of all stored events: none is hidden at a later time
     const requests = [];
     const pushes = [];
     let subscriptions = new Map(); // eventType -> eventDest
@@ -378,6 +379,7 @@ function createHikCentralSimulator(options = {}) {
         }
         if (lo === events.length) events.push(entry);
         else events.splice(lo, 0, entry);
+        if (entry.visibleAt > lastVisibleAt) lastVisibleAt = entry.visibleAt;
         version += 1;
     }
 
@@ -387,6 +389,17 @@ function createHikCentralSimulator(options = {}) {
         while (lo < hi) {
             const mid = (lo + hi) >>> 1;
             if (events[mid].ms < ms) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    function upperBound(ms) {
+        let lo = 0;
+        let hi = events.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (events[mid].ms <= ms) lo = mid + 1;
             else hi = mid;
         }
         return lo;
@@ -425,7 +438,15 @@ function createHikCentralSimulator(options = {}) {
             return fail(res, '0x00072001', 'eventType is required');
         }
         const doorsFilter = Array.isArray(body.doorIndexCodes) && body.doorIndexCodes.length > 0 ? body.doorIndexCodes.map(String) : undefined;
-        const matching = matchingEvents(start, end, body.eventType, doorsFilter, now());
+        const t = now();
+        if (body.eventType === undefined && !doorsFilter && lastVisibleAt <= t) {
+            // nothing to filter: the window is [lowerBound(start), upperBound(end)), a page is a slice of it
+            const lo = lowerBound(start);
+            const hi = upperBound(end);
+            const list = events.slice(Math.min(hi, lo + (pageNo - 1) * pageSize), Math.min(hi, lo + pageNo * pageSize)).map((e) => e.record);
+            return ok(res, { total: hi - lo, pageNo, pageSize, list });
+        }
+        const matching = matchingEvents(start, end, body.eventType, doorsFilter, t);
         const list = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => e.record);
         return ok(res, { total: matching.length, pageNo, pageSize, list });
     }
@@ -529,6 +550,7 @@ function createHikCentralSimulator(options = {}) {
 
     function reset() {
         events = [];
+        lastVisibleAt = 0;
         version += 1;
         requests.length = 0;
         pushes.length = 0;
