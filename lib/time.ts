@@ -48,6 +48,16 @@ export function shortTime(dt: DateTime): string {
     return dt.toFormat('HH:mm');
 }
 
+/**
+ * HH:MM of an instant for status texts: in the IANA zone when given, else in the host's zone;
+ * '?' when there is no instant.
+ */
+export function clockTime(epochMs: number | undefined, zone?: string): string {
+    if (epochMs === undefined || !Number.isFinite(epochMs)) return '?';
+    const dt = DateTime.fromMillis(epochMs);
+    return shortTime(zone ? dt.setZone(zone) : dt);
+}
+
 /** Is `zone` a valid IANA zone name for luxon? */
 export function isValidZone(zone: string): boolean {
     return DateTime.now().setZone(zone).isValid;
