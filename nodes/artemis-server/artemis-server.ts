@@ -1,73 +1,43 @@
 /**
  * artemis-server: the HikCentral Professional OpenAPI (Artemis) connection, a config node. Owns one
- * signing client (keep-alive, TLS verified unless the site CA is given or verification is explicitly off).
+ * shared signing client (keep-alive, TLS verified unless the site CA is given or verification is
+ * explicitly off) and builds clients its callers own.
  */
 import type { NodeAPI } from 'node-red';
 import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
-import { redact, validateBaseUrl } from '../../lib/http';
+import { redact } from '../../lib/http';
 import { ArtemisClient, PATHS } from '../../lib/artemis/client';
 import { ArtemisError } from '../../lib/artemis/errors';
+import { createArtemisClient, readArtemisSettings } from '../../lib/artemis/settings';
 import { formatRequestTime } from '../../lib/artemis/window';
+import { isProblem } from '../../lib/kit/connection';
+import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { errorMessage } from '../../lib/types';
+import { MIGRATIONS } from './migrations';
 import type { ArtemisServerDef, ArtemisServerNode } from './types';
-import { positiveNumber, readBool } from '../../lib/config';
-
-interface ClientSettings {
-    baseUrl: string;
-    timeout: unknown;
-    rejectUnauthorized: unknown;
-    ca: unknown;
-    appKey: string;
-    appSecret: string;
-}
-
-/** Builds a client, or returns the reason why not (a catalog key and its data). */
-function buildClient(s: ClientSettings): ArtemisClient | { key: string; data?: Record<string, string> } {
-    const baseUrl = s.baseUrl.trim();
-    if (baseUrl === '') return { key: 'artemis-server.errors.noUrl' };
-    const urlError = validateBaseUrl(baseUrl);
-    if (urlError) return { key: 'artemis-server.errors.badUrl', data: { reason: urlError } };
-    if (s.appKey.trim() === '' || s.appSecret.trim() === '') return { key: 'artemis-server.errors.noCredentials' };
-    return new ArtemisClient({
-        baseUrl: baseUrl.replace(/\/artemis\/?$/i, ''),
-        timeoutMs: positiveNumber(s.timeout, 15) * 1000,
-        rejectUnauthorized: readBool(s.rejectUnauthorized, true),
-        ca: typeof s.ca === 'string' && s.ca.trim() !== '' ? s.ca : undefined,
-        appKey: s.appKey.trim(),
-        appSecret: s.appSecret.trim(),
-    });
-}
 
 export = function (RED: NodeAPI): void {
     function ArtemisServer(this: ArtemisServerNode, config: ArtemisServerDef): void {
         RED.nodes.createNode(this, config);
         const node = this;
-        let client: ArtemisClient | undefined;
-        node.baseUrl = (config.baseUrl || '').trim();
+        config = migrateNodeConfig(node, config, MIGRATIONS);
+        let shared: ArtemisClient | undefined;
 
         node.createClient = () => {
-            const built = buildClient({
-                baseUrl: node.baseUrl,
-                timeout: config.timeout,
-                rejectUnauthorized: config.rejectUnauthorized,
-                ca: config.ca,
-                appKey: node.credentials?.appKey ?? '',
-                appSecret: node.credentials?.appSecret ?? '',
-            });
-            if (!(built instanceof ArtemisClient)) return RED._(built.key, built.data ?? {});
-            return built;
+            const settings = readArtemisSettings(config, node.credentials ?? {});
+            return isProblem(settings) ? RED._(settings.problem, settings.data ?? {}) : createArtemisClient(settings);
         };
 
         node.getClient = () => {
-            if (client) return client;
+            if (shared) return shared;
             const built = node.createClient();
-            if (typeof built !== 'string') client = built;
+            if (typeof built !== 'string') shared = built;
             return built;
         };
 
         node.on('close', (_removed: boolean, done: () => void) => {
-            client?.destroy();
-            client = undefined;
+            shared?.destroy();
+            shared = undefined;
             done();
         });
     }
@@ -78,19 +48,13 @@ export = function (RED: NodeAPI): void {
 
     registerTestEndpoint(RED, 'artemis-server', async (body) => {
         const creds = resolveCredentials(RED, body.id, body.credentials, ['appKey', 'appSecret']);
-        const built = buildClient({
-            baseUrl: typeof body.baseUrl === 'string' ? body.baseUrl : '',
-            timeout: body.timeout,
-            rejectUnauthorized: body.rejectUnauthorized,
-            ca: body.ca,
-            appKey: creds.appKey,
-            appSecret: creds.appSecret,
-        });
-        if (!(built instanceof ArtemisClient)) return { ok: false, message: RED._(built.key, built.data ?? {}) };
+        const settings = readArtemisSettings(body, creds);
+        if (isProblem(settings)) return { ok: false, message: RED._(settings.problem, settings.data ?? {}) };
+        const client = createArtemisClient(settings);
         try {
             // A cheap signed call to the API the source uses: one face event of the last 24 hours.
             const now = Date.now();
-            const page = await built.page(PATHS.doorEvents, {
+            const page = await client.page(PATHS.doorEvents, {
                 startTime: formatRequestTime(now - 24 * 3600 * 1000),
                 endTime: formatRequestTime(now),
                 eventType: 196893,
@@ -102,7 +66,7 @@ export = function (RED: NodeAPI): void {
             const message = err instanceof ArtemisError ? err.message : errorMessage(err);
             return { ok: false, message: redact(message, [creds.appKey, creds.appSecret]) };
         } finally {
-            built.destroy();
+            client.destroy();
         }
     });
 };

@@ -1,8 +1,11 @@
 /** Types shared by artemis-server and artemis-events. */
 import type { Node, NodeDef } from 'node-red';
 import type { ArtemisClient } from '../../lib/artemis/client';
+import type { ConnectionApi } from '../../lib/kit/connection';
 
 export interface ArtemisServerDef extends NodeDef {
+    [property: string]: unknown;
+    version?: number;
     baseUrl: string;
     rejectUnauthorized: boolean | string;
     ca: string;
@@ -14,10 +17,5 @@ export interface ArtemisServerCredentials {
     appSecret?: string;
 }
 
-export interface ArtemisServerNode extends Node<ArtemisServerCredentials> {
-    /** The configured client, or an error text when it cannot be built (missing key, bad URL). */
-    getClient(): ArtemisClient | string;
-    /** A new client the caller owns (and destroys): for calls that must outlive the shared one, e.g. on close. */
-    createClient(): ArtemisClient | string;
-    baseUrl: string;
-}
+/** getClient: the shared signing client; createClient: one the caller destroys (e.g. for calls on close). */
+export interface ArtemisServerNode extends Node<ArtemisServerCredentials>, ConnectionApi<ArtemisClient> {}

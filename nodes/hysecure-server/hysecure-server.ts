@@ -1,55 +1,43 @@
 /**
  * hysecure-server: the connection to an Accops HySecure gateway's HRMS reporting API (config node):
  * base URL, TLS settings (verified by default; a site CA or an explicit opt-out for self-signed gateways),
- * timeout, and the API user's credentials. Builds one client per polling node.
+ * timeout, and the API user's credentials. Each polling node takes a client of its own (createClient).
  */
 import type { NodeAPI } from 'node-red';
 import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
-import { validateBaseUrl } from '../../lib/http';
-import { HySecureClient } from '../../lib/hysecure/client';
+import type { HySecureClient } from '../../lib/hysecure/client';
+import { createHySecureClient, readHySecureSettings } from '../../lib/hysecure/settings';
+import { isProblem } from '../../lib/kit/connection';
+import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { errorMessage } from '../../lib/types';
+import { MIGRATIONS } from './migrations';
 import type { HySecureServerDef, HySecureServerNode } from './types';
-import { positiveNumber, readBool } from '../../lib/config';
 
 export = function (RED: NodeAPI): void {
-    interface Settings {
-        baseUrl: string;
-        rejectUnauthorized: boolean;
-        ca: string;
-        timeoutMs: number;
-        username: string;
-        password: string;
-    }
-
-    /** A client, or the reason none can be built (never containing a secret). */
-    function build(s: Settings): HySecureClient | string {
-        if (s.baseUrl === '') return RED._('hysecure-server.errors.noUrl');
-        const urlError = validateBaseUrl(s.baseUrl);
-        if (urlError) return RED._('hysecure-server.errors.badUrl', { reason: urlError });
-        if (s.username.trim() === '' || s.password === '') return RED._('hysecure-server.errors.noCredentials');
-        return new HySecureClient({
-            baseUrl: s.baseUrl,
-            timeoutMs: s.timeoutMs,
-            rejectUnauthorized: s.rejectUnauthorized,
-            ca: s.ca.trim() !== '' ? s.ca : undefined,
-            username: s.username.trim(),
-            password: s.password,
-        });
-    }
-
     function HySecureServer(this: HySecureServerNode, config: HySecureServerDef): void {
         RED.nodes.createNode(this, config);
         const node = this;
+        config = migrateNodeConfig(node, config, MIGRATIONS);
+        let shared: HySecureClient | undefined;
         node.displayName = (config.name || '').trim();
-        node.createClient = () =>
-            build({
-                baseUrl: (config.baseUrl || '').trim(),
-                rejectUnauthorized: readBool(config.rejectUnauthorized, true),
-                ca: typeof config.ca === 'string' ? config.ca : '',
-                timeoutMs: positiveNumber(config.timeout, 30) * 1000,
-                username: node.credentials?.username ?? '',
-                password: node.credentials?.password ?? '',
-            });
+
+        node.createClient = () => {
+            const settings = readHySecureSettings(config, node.credentials ?? {});
+            return isProblem(settings) ? RED._(settings.problem, settings.data ?? {}) : createHySecureClient(settings);
+        };
+
+        node.getClient = () => {
+            if (shared) return shared;
+            const built = node.createClient();
+            if (typeof built !== 'string') shared = built;
+            return built;
+        };
+
+        node.on('close', (_removed: boolean, done: () => void) => {
+            shared?.destroy();
+            shared = undefined;
+            done();
+        });
     }
 
     RED.nodes.registerType('hysecure-server', HySecureServer as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
@@ -58,15 +46,9 @@ export = function (RED: NodeAPI): void {
 
     registerTestEndpoint(RED, 'hysecure-server', async (body) => {
         const creds = resolveCredentials(RED, body.id, body.credentials, ['username', 'password']);
-        const client = build({
-            baseUrl: typeof body.baseUrl === 'string' ? body.baseUrl.trim() : '',
-            rejectUnauthorized: readBool(body.rejectUnauthorized, true),
-            ca: typeof body.ca === 'string' ? body.ca : '',
-            timeoutMs: positiveNumber(body.timeout, 30) * 1000,
-            username: creds.username,
-            password: creds.password,
-        });
-        if (typeof client === 'string') return { ok: false, message: client };
+        const settings = readHySecureSettings(body, creds);
+        if (isProblem(settings)) return { ok: false, message: RED._(settings.problem, settings.data ?? {}) };
+        const client = createHySecureClient(settings);
         try {
             await client.connect();
             return { ok: true, message: RED._('hysecure-server.test.ok') };

@@ -1,8 +1,11 @@
 /** Types shared by hysecure-server and the nodes that use it. */
 import type { Node, NodeDef } from 'node-red';
 import type { HySecureClient } from '../../lib/hysecure/client';
+import type { ConnectionApi } from '../../lib/kit/connection';
 
 export interface HySecureServerDef extends NodeDef {
+    [property: string]: unknown;
+    version?: number;
     baseUrl: string;
     rejectUnauthorized: boolean | string;
     ca: string;
@@ -14,9 +17,8 @@ export interface HySecureServerCredentials {
     password?: string;
 }
 
-export interface HySecureServerNode extends Node<HySecureServerCredentials> {
-    /** A new client (each poller keeps its own token), or a secret-free error text when it cannot be built. */
-    createClient(): HySecureClient | string;
+/** createClient gives each poller its own client (and so its own token); getClient the shared one. */
+export interface HySecureServerNode extends Node<HySecureServerCredentials>, ConnectionApi<HySecureClient> {
     /** Display name for device.name: the node's name, else '' (then the row's Realm is used). */
     displayName: string;
 }

@@ -47,7 +47,7 @@ function dialogOpen(arg) {
 }
 
 /**
- * The dialog's fields against the definition: which defaults have no form element, which show a value
+ * The dialog's fields against the definition (every default but `version`): which have no form element, which show a value
  * other than their default, which are marked invalid at their defaults; the data-i18n labels shown.
  */
 function inspectDialog(arg) {
@@ -56,6 +56,7 @@ function inspectDialog(arg) {
     var all = Object.assign({}, def.defaults || {});
     Object.keys(def.credentials || {}).forEach(function (k) { all[k] = Object.assign({ credential: true }, def.credentials[k]); });
     Object.keys(all).forEach(function (key) {
+        if (key === 'version') return; // the flow format version: stored, never shown
         var d = all[key];
         var $el = $('#' + arg.prefix + '-' + key);
         if ($el.length === 0) {
