@@ -3,8 +3,10 @@
 const fs = require('fs');
 const path = require('path');
 const should = require('should');
+const sinon = require('sinon');
 const { helper, node } = require('../helper');
 const { createHikCentralSimulator } = require('../../sim/hikcentral');
+const { PATHS } = require('../../dist/lib/artemis/client');
 
 const artemisServer = node('artemis-server');
 const KEY = 'ak-node-1';
@@ -38,6 +40,36 @@ describe('artemis-server', function () {
         s1.credentials.should.have.properties({ appKey: KEY, appSecret: SECRET });
         s1.getClient().should.be.an.Object();
         should(s1.appSecret).be.undefined();
+    });
+
+    it('getClient is shared and destroyed on close; createClient gives a new client the caller owns', async function () {
+        await helper.load(artemisServer, [{ id: 's1', type: 'artemis-server', baseUrl: sim.baseUrl, timeout: 5 }], CREDS);
+        const s1 = helper.getNode('s1');
+        const shared = s1.getClient();
+        s1.getClient().should.equal(shared);
+        const own = s1.createClient();
+        own.should.not.equal(shared);
+        s1.createClient().should.not.equal(own);
+        const destroyed = sinon.spy(shared, 'destroy');
+        const ownDestroyed = sinon.spy(own, 'destroy');
+        await helper.unload();
+        destroyed.calledOnce.should.be.true();
+        ownDestroyed.called.should.be.false();
+        own.destroy();
+    });
+
+    it('a flow saved by this release (version 1) and one saved before versioning (no version, version 0) work alike', async function () {
+        await helper.load(artemisServer, [
+            { id: 'v1', type: 'artemis-server', version: 1, name: '', baseUrl: sim.baseUrl, rejectUnauthorized: true, ca: '', timeout: 15 },
+            { id: 'v0', type: 'artemis-server', version: 0, baseUrl: `${sim.baseUrl}/artemis` },
+            { id: 'none', type: 'artemis-server', baseUrl: sim.baseUrl },
+        ], { v1: CREDS.s1, v0: CREDS.s1, none: CREDS.s1 });
+        const query = { startTime: '2024-01-01T00:00:00+00:00', endTime: '2024-01-02T00:00:00+00:00', eventType: 196893, pageNo: 1, pageSize: 1 };
+        for (const id of ['v1', 'v0', 'none']) {
+            const client = helper.getNode(id).getClient();
+            client.should.not.be.a.String();
+            (await client.page(PATHS.doorEvents, query)).total.should.equal(0, id);
+        }
     });
 
     it('reports missing credentials instead of building a client', async function () {

@@ -1,5 +1,6 @@
 'use strict';
 const should = require('should');
+const sinon = require('sinon');
 const fs = require('fs');
 const path = require('path');
 const { helper, node } = require('../helper');
@@ -39,6 +40,40 @@ describe('hysecure-server', function () {
         await client.connect();
         client.tokensIssued.should.equal(1);
         client.destroy();
+    });
+
+    it('getClient is shared and destroyed on close; createClient gives a new client the caller owns', async function () {
+        await helper.load(hysecureServer, [{ id: 's1', type: 'hysecure-server', baseUrl, timeout: 5 }], { s1: { username: 'api', password: 'p4ss-w0rd' } });
+        const s1 = helper.getNode('s1');
+        const shared = s1.getClient();
+        shared.should.not.be.a.String();
+        s1.getClient().should.equal(shared);
+        const own = s1.createClient();
+        own.should.not.equal(shared);
+        const destroyed = sinon.spy(shared, 'destroy');
+        const ownDestroyed = sinon.spy(own, 'destroy');
+        await helper.unload();
+        destroyed.calledOnce.should.be.true();
+        ownDestroyed.called.should.be.false();
+        own.destroy();
+    });
+
+    it('a flow saved by this release (version 1) and one saved before versioning (no version, version 0) work alike', async function () {
+        const creds = { username: 'api', password: 'p4ss-w0rd' };
+        await helper.load(hysecureServer, [
+            { id: 'v1', type: 'hysecure-server', version: 1, name: 'VPN', baseUrl, rejectUnauthorized: true, ca: '', timeout: 30 },
+            { id: 'v0', type: 'hysecure-server', version: 0, name: 'VPN', baseUrl },
+            { id: 'none', type: 'hysecure-server', name: 'VPN', baseUrl },
+        ], { v1: creds, v0: creds, none: creds });
+        for (const id of ['v1', 'v0', 'none']) {
+            const n = helper.getNode(id);
+            n.displayName.should.equal('VPN');
+            const client = n.createClient();
+            client.should.not.be.a.String();
+            await client.connect();
+            client.tokensIssued.should.equal(1, id);
+            client.destroy();
+        }
     });
 
     it('reports a missing URL or missing credentials instead of building a client', async function () {
