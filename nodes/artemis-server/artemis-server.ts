@@ -6,10 +6,11 @@
 import type { NodeAPI } from 'node-red';
 import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
 import { redact } from '../../lib/http';
-import { ArtemisClient, PATHS } from '../../lib/artemis/client';
+import { PATHS } from '../../lib/artemis/client';
 import { ArtemisError } from '../../lib/artemis/errors';
 import { createArtemisClient, readArtemisSettings } from '../../lib/artemis/settings';
 import { formatRequestTime } from '../../lib/artemis/window';
+import { connectionApi } from '../../lib/kit/client-owner';
 import { isProblem } from '../../lib/kit/connection';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { errorMessage } from '../../lib/types';
@@ -21,25 +22,12 @@ export = function (RED: NodeAPI): void {
         RED.nodes.createNode(this, config);
         const node = this;
         config = migrateNodeConfig(node, config, MIGRATIONS);
-        let shared: ArtemisClient | undefined;
-
-        node.createClient = () => {
+        const api = connectionApi(node, () => {
             const settings = readArtemisSettings(config, node.credentials ?? {});
             return isProblem(settings) ? RED._(settings.problem, settings.data ?? {}) : createArtemisClient(settings);
-        };
-
-        node.getClient = () => {
-            if (shared) return shared;
-            const built = node.createClient();
-            if (typeof built !== 'string') shared = built;
-            return built;
-        };
-
-        node.on('close', (_removed: boolean, done: () => void) => {
-            shared?.destroy();
-            shared = undefined;
-            done();
         });
+        node.getClient = api.getClient;
+        node.createClient = api.createClient;
     }
 
     RED.nodes.registerType('artemis-server', ArtemisServer as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {

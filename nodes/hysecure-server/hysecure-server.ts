@@ -5,8 +5,8 @@
  */
 import type { NodeAPI } from 'node-red';
 import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
-import type { HySecureClient } from '../../lib/hysecure/client';
 import { createHySecureClient, readHySecureSettings } from '../../lib/hysecure/settings';
+import { connectionApi } from '../../lib/kit/client-owner';
 import { isProblem } from '../../lib/kit/connection';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { errorMessage } from '../../lib/types';
@@ -18,26 +18,13 @@ export = function (RED: NodeAPI): void {
         RED.nodes.createNode(this, config);
         const node = this;
         config = migrateNodeConfig(node, config, MIGRATIONS);
-        let shared: HySecureClient | undefined;
         node.displayName = (config.name || '').trim();
-
-        node.createClient = () => {
+        const api = connectionApi(node, () => {
             const settings = readHySecureSettings(config, node.credentials ?? {});
             return isProblem(settings) ? RED._(settings.problem, settings.data ?? {}) : createHySecureClient(settings);
-        };
-
-        node.getClient = () => {
-            if (shared) return shared;
-            const built = node.createClient();
-            if (typeof built !== 'string') shared = built;
-            return built;
-        };
-
-        node.on('close', (_removed: boolean, done: () => void) => {
-            shared?.destroy();
-            shared = undefined;
-            done();
         });
+        node.getClient = api.getClient;
+        node.createClient = api.createClient;
     }
 
     RED.nodes.registerType('hysecure-server', HySecureServer as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
