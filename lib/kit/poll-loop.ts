@@ -64,11 +64,14 @@ export class PollLoop {
         }, Math.max(0, Math.min(delayMs, MAX_TIMER_MS)));
     }
 
-    /** Polls now (after the running work), then restarts the interval. Rejects with the poll's error. */
-    pollNow(): Promise<void> {
+    /**
+     * Polls now (after the running work), then restarts the interval. Rejects with the poll's error.
+     * `poll` replaces the usual poll for this once (e.g. the same poll sending through an input's `send`).
+     */
+    pollNow(poll?: (signal: AbortSignal) => Promise<void>): Promise<void> {
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
-        return this.runPoll(true);
+        return this.runPoll(true, poll);
     }
 
     /** Runs other work (a back-fill, loading state) in turn with the polls; the schedule is unchanged. */
@@ -85,8 +88,8 @@ export class PollLoop {
         return this.tail.then(() => undefined);
     }
 
-    private runPoll(manual: boolean): Promise<void> {
-        return this.enqueue((signal) => this.options.poll(signal)).then(
+    private runPoll(manual: boolean, poll: (signal: AbortSignal) => Promise<void> = (signal) => this.options.poll(signal)): Promise<void> {
+        return this.enqueue(poll).then(
             () => {
                 this.failureCount = 0;
                 this.start(this.options.intervalMs);

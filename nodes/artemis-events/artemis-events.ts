@@ -207,4 +207,4 @@ export = function (RED: NodeAPI): void {
     RED.nodes.registerType('artemis-events', ArtemisEvents as unknown as Parameters<NodeAPI['nodes']['registerType']>[1], {
         credentials: { pushToken: { type: 'password' } },
     });
-}
+};
