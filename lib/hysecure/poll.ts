@@ -6,7 +6,8 @@
 import { DateTime } from 'luxon';
 import { ALL_USERS, ReportFilters } from './api';
 import type { ReportAnswer } from './client';
-import { Plan, planEvents, PlannedEvent, reportDay } from './days';
+import { Plan, planEvents, PlannedEvent } from './days';
+import { reportDay } from './reportday';
 import { addDays, formatTimeOfDay, isDay, parseTimeOfDay } from './localtime';
 import { RowProblem, validateRows } from './rows';
 import type { EmittedIds } from './state';
@@ -93,7 +94,7 @@ export function requestDate(nowMs: number, zone: string): string {
 
 export async function pollOnce(
     source: ReportSource,
-    emitted: Pick<EmittedIds, 'hasInDay' | 'has'>,
+    emitted: Pick<EmittedIds, 'has'>,
     config: SessionsConfig,
     nowMs: number,
     range?: DayRange,

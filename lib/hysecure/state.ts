@@ -33,7 +33,6 @@ interface DayEntry {
 
 export class EmittedIds {
     private readonly days = new Map<string, DayEntry>();
-    private loaded = false;
 
     constructor(
         private readonly store: KeyValueStore,
@@ -55,21 +54,11 @@ export class EmittedIds {
             if (existing) for (const id of ids) existing.ids.add(id);
             else this.days.set(day, { ids, touched, dirty: false });
         }
-        this.loaded = true;
-    }
-
-    get isLoaded(): boolean {
-        return this.loaded;
     }
 
     has(id: string): boolean {
         for (const entry of this.days.values()) if (entry.ids.has(id)) return true;
         return false;
-    }
-
-    /** Has `id` of report day `day` been emitted? (fast path) */
-    hasInDay(day: string, id: string): boolean {
-        return this.days.get(day)?.ids.has(id) ?? false;
     }
 
     add(day: string, id: string, nowMs: number): void {
