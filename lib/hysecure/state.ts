@@ -4,12 +4,15 @@
  * (`<prefix><YYYYMMDD>` → `{ids, touched}`), so a poll rewrites only the days that changed and old days
  * are dropped as a whole. Kept bounded: days before the look-back window (minus a margin) are deleted
  * unless they were written recently (a back-fill of old days is remembered for the margin).
+ * Stored value `{v: 1, ids, touched}`; the layout before versioning (`{ids, touched}`, no `v`) still loads.
  */
 import type { KeyValueStore } from '../context';
 import { safeKey } from '../context';
 import { isRecord } from '../types';
 
 export const DEFAULT_RETENTION_MARGIN_DAYS = 7;
+/** Format version of a stored day. */
+export const STATE_VERSION = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function emittedPrefix(nodeId: string): string {
@@ -99,7 +102,7 @@ export class EmittedIds {
         }
         for (const [day, entry] of this.days) {
             if (!entry.dirty) continue;
-            await this.store.set(this.prefix + dayKey(day), { ids: [...entry.ids], touched: entry.touched });
+            await this.store.set(this.prefix + dayKey(day), { v: STATE_VERSION, ids: [...entry.ids], touched: entry.touched });
             entry.dirty = false;
         }
     }
