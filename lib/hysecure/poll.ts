@@ -141,3 +141,14 @@ export async function commit(emitted: EmittedIds, events: PlannedEvent[], nowMs:
     await emitted.save(nowMs, currentRange(nowMs, config).startDate);
 }
 
+
+/** Bad rows (not merged duplicates, not times in the future that wait) and merged duplicates of a poll. */
+export function countProblems(problems: RowProblem[]): { bad: number; duplicates: number } {
+    let bad = 0;
+    let duplicates = 0;
+    for (const p of problems) {
+        if (p.kind === 'duplicate') duplicates++;
+        else if (p.kind !== 'future-login' && p.kind !== 'future-logout') bad++;
+    }
+    return { bad, duplicates };
+}

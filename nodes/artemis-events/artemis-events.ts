@@ -17,20 +17,17 @@ import { NodeStatus } from '../../lib/kit/status';
 import { checkStore } from '../../lib/kit/store';
 import type { ArtemisClient } from '../../lib/artemis/client';
 import { ArtemisError, THROTTLE_CODES } from '../../lib/artemis/errors';
-import { DEFAULT_EVENT_TYPES, parseCodeList, parseEventTypes, parseOverrides, pushToDoorRecord } from '../../lib/artemis/events';
+import { pushToDoorRecord } from '../../lib/artemis/events';
+import { readEventsOptions } from '../../lib/artemis/options';
 import { PersonCache } from '../../lib/artemis/persons';
 import { ArtemisEngine, BatchReport, parseBackfill } from '../../lib/artemis/poll';
 import { pushHandler, registerPushRoute, PostApp } from '../../lib/artemis/push';
+import { maskedDestination, pushDestination, PushSubscription } from '../../lib/artemis/subscription';
 import { stateKeyPrefix } from '../../lib/artemis/state';
-import { formatRequestTime } from '../../lib/artemis/window';
 import type { ArtemisServerNode } from '../artemis-server/types';
 import { MIGRATIONS } from './migrations';
 import type { ArtemisEventsDef, ArtemisEventsNode } from './types';
 
-function num(value: unknown, fallback: number, min = 0): number {
-    const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
-    return Number.isFinite(n) && n >= min ? n : fallback;
-}
 const summary = (r: BatchReport): Record<string, string> => ({ from: r.from ?? '', to: r.to ?? '', count: String(r.emitted), duplicates: String(r.duplicates), skipped: String(r.skipped), problems: String(r.problems.length) });
 
 export = function (RED: NodeAPI): void {
@@ -39,39 +36,28 @@ export = function (RED: NodeAPI): void {
         const node = this;
         const config = migrateNodeConfig(node, props as ArtemisEventsDef & Record<string, unknown>, MIGRATIONS);
         const server = RED.nodes.getNode(config.server) as ArtemisServerNode | null;
-        const mode = config.mode === 'push' ? 'push' : 'poll';
-        const pollEveryMs = mode === 'push' ? num(config.safetyInterval, 600, 10) * 1000 : num(config.interval, 60, 1) * 1000;
-        const zone = (config.timezone || '').trim();
-        const types = parseEventTypes(config.eventTypes);
-        const subscribedTypes = types.types.length > 0 ? types.types : DEFAULT_EVENT_TYPES;
-        const overrides = parseOverrides(config.overrides);
+        const o = readEventsOptions(config, node.id);
+        const mode = o.mode;
         const health = new HealthTracker();
-        const store = (config.store || '').trim();
         const status = new NodeStatus(node);
         const pushToken = ((node.credentials as { pushToken?: string } | undefined)?.pushToken ?? '').trim();
+        const httpNodeRoot = String((RED.settings as unknown as { httpNodeRoot?: string }).httpNodeRoot ?? '/');
+        const subscription = new PushSubscription(o.subscribedTypes, pushDestination(o.pushBaseUrl, httpNodeRoot, o.pushPath, pushToken), (text) => node.warn(`${RED._('artemis-events.warn.subscribe')}: ${text}`));
         let lastErrorText: string | undefined;
         let lastReport: BatchReport | undefined;
-        let subscribed = false;
-        let lastSubscribeError: string | undefined;
-        let routePath: string | undefined;
         let removeRoute: (() => void) | undefined;
         const say = (fill: 'grey' | 'green' | 'yellow', shape: 'dot' | 'ring', key: string, data: Record<string, string> = {}): void => status.set(fill, shape, RED._(key, data));
         say('grey', 'ring', 'artemis-events.status.starting');
 
-        if (types.refused.length > 0) node.warn(`197151: ${RED._('artemis-events.warn.failedFace')}`);
-        if (types.invalid.length > 0) node.warn(RED._('artemis-events.warn.badTypes', { types: types.invalid.join(', ') }));
-        if (overrides.invalid.length > 0) node.warn(RED._('artemis-events.warn.badOverrides', { ids: overrides.invalid.join(', ') }));
-        checkStore(RED, node, 'artemis-events', store);
+        if (o.refusedTypes.length > 0) node.warn(`197151: ${RED._('artemis-events.warn.failedFace')}`);
+        if (o.invalidTypes.length > 0) node.warn(RED._('artemis-events.warn.badTypes', { types: o.invalidTypes.join(', ') }));
+        if (o.invalidOverrides.length > 0) node.warn(RED._('artemis-events.warn.badOverrides', { ids: o.invalidOverrides.join(', ') }));
+        checkStore(RED, node, 'artemis-events', o.store);
 
         const engine = new ArtemisEngine({
-            store: contextStore(node.context().global as unknown as NodeRedContext, store),
+            store: contextStore(node.context().global as unknown as NodeRedContext, o.store),
             keyPrefix: stateKeyPrefix(node.id),
-            normalise: { eventTypes: types.types, doorIndexCodes: parseCodeList(config.doors), overrides: overrides.overrides },
-            overlapMs: num(config.overlap, 300) * 1000,
-            initialLookbackMs: num(config.initialLookback, 0) * 60 * 1000,
-            pageSize: Math.min(1000, Math.max(1, Math.round(num(config.pageSize, 200, 1)))),
-            eventTypeMode: config.eventTypeMode === 'perType' ? 'perType' : 'auto',
-            formatTime: (ms) => formatRequestTime(ms, zone),
+            ...o.engine,
             emit: (events, backfill) => {
                 for (const event of events) node.send([{ topic: event.person.id, payload: event, ...(backfill ? { backfill: true } : {}) } as NodeMessage, null]);
             },
@@ -97,7 +83,7 @@ export = function (RED: NodeAPI): void {
             reportProblems(report);
             const data = { time: DateTime.now().toFormat('HH:mm:ss'), count: String(report.emitted), problems: String(report.problems.length) };
             if (report.problems.length > 0) say('yellow', 'ring', 'artemis-events.status.problems', data);
-            else if (mode === 'push' && !subscribed) say('yellow', 'ring', 'artemis-events.status.notSubscribed', data);
+            else if (mode === 'push' && !subscription.subscribed) say('yellow', 'ring', 'artemis-events.status.notSubscribed', data);
             else say('green', 'dot', mode === 'push' ? 'artemis-events.status.pushOk' : 'artemis-events.status.ok', data);
         }
         function fail(err: unknown, context: string): string {
@@ -110,41 +96,24 @@ export = function (RED: NodeAPI): void {
             lastErrorText = text;
             return text;
         }
-        function eventDest(): string {
-            const root = String((RED.settings as unknown as { httpNodeRoot?: string }).httpNodeRoot ?? '/').replace(/\/+$/, '');
-            const url = (config.pushBaseUrl || '').trim().replace(/\/+$/, '') + root + (routePath ?? '');
-            return pushToken === '' ? url : `${url}?token=${encodeURIComponent(pushToken)}`;
-        }
-        async function subscribe(): Promise<void> {
-            await client().subscribe(subscribedTypes, eventDest());
-            subscribed = true;
-            void persons.refresh();
-            node.log(RED._('artemis-events.log.subscribed', { dest: eventDest().replace(/\?token=.*$/, '?token=***') }));
-        }
-
         const loop = new PollLoop({
-            intervalMs: pollEveryMs,
+            intervalMs: o.pollEveryMs,
             async poll(signal) {
-                if (mode === 'push' && subscribed) void persons.refresh();
-                // A failed subscription must not stop the safety poll: warn (once per reason), poll anyway.
-                if (mode === 'push' && !subscribed) {
-                    await subscribe().catch((err: unknown) => {
-                        const text = err instanceof ArtemisError ? err.message : errorMessage(err);
-                        if (text !== lastSubscribeError) node.warn(`${RED._('artemis-events.warn.subscribe')}: ${text}`);
-                        lastSubscribeError = text;
-                        health.failure(text);
-                    });
+                if (mode === 'push' && subscription.subscribed) void persons.refresh();
+                // A failed subscription must not stop the safety poll: warned once per reason, polled anyway.
+                else if (mode === 'push' && (await subscription.ensure(client, (text) => health.failure(text)))) {
+                    void persons.refresh();
+                    node.log(RED._('artemis-events.log.subscribed', { dest: maskedDestination(subscription.destination) }));
                 }
                 account(await engine.poll(client(), signal));
             },
             onFailure: (err) => void fail(err, 'poll'),
             isThrottled: (err) => err instanceof ArtemisError && err.code !== undefined && THROTTLE_CODES.has(err.code.toLowerCase()),
         });
-        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed, recentIds: engine.state.recentCount, failures: loop.failures } }), () => loop.start(0));
+        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed: subscription.subscribed, recentIds: engine.state.recentCount, failures: loop.failures } }), () => loop.start(0));
 
         if (mode === 'push') {
-            routePath = '/' + ((config.pushPath || '').trim() || `/attendance-bridge/artemis/${node.id}`).replace(/^\//, '');
-            removeRoute = registerPushRoute(RED.httpNode as unknown as PostApp, routePath, pushHandler({
+            removeRoute = registerPushRoute(RED.httpNode as unknown as PostApp, o.pushPath, pushHandler({
                 token: pushToken,
                 refused: (kind) => health.count(kind),
                 accept: (events) => {
@@ -157,7 +126,7 @@ export = function (RED: NodeAPI): void {
                         .catch((err: unknown) => fail(err, 'push'));
                 },
             }));
-            if ((config.pushBaseUrl || '').trim() === '') node.warn(RED._('artemis-events.warn.noPushBase'));
+            if (o.pushBaseUrl === '') node.warn(RED._('artemis-events.warn.noPushBase'));
         }
 
         node.on('input', (msg: NodeMessageInFlow, _send, done) => {
@@ -189,15 +158,9 @@ export = function (RED: NodeAPI): void {
             removeRoute?.();
             const settled = loop.close();
             // Own client: the shared one is destroyed when the server config node closes (in parallel).
-            const c = mode === 'push' && subscribed && server ? server.createClient() : undefined;
-            if (c === undefined || typeof c === 'string') return void settled.then(() => done());
-            const unsubscribed = new Promise<void>((resolve) => {
-                const finish = setTimeout(resolve, 5000);
-                c.unsubscribe(subscribedTypes)
-                    .catch((err: unknown) => node.warn(RED._('artemis-events.warn.unsubscribe') + ': ' + errorMessage(err)))
-                    .finally(() => (clearTimeout(finish), resolve()));
-            });
-            void Promise.all([settled, unsubscribed.then(() => c.destroy())]).then(() => done());
+            const c = mode === 'push' && subscription.subscribed && server ? server.createClient() : undefined;
+            const unsubscribed = c === undefined || typeof c === 'string' ? undefined : subscription.cancel(c, (text) => node.warn(RED._('artemis-events.warn.unsubscribe') + ': ' + text));
+            void Promise.all([settled, unsubscribed]).then(() => done());
         });
 
         if (!server) return void status.set('red', 'ring', RED._('artemis-events.errors.noServer'));

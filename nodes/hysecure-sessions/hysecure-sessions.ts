@@ -5,12 +5,11 @@
  * emitted-id memory (state) and the loop (lib/kit/poll-loop) do the work.
  */
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { clampedNumber } from '../../lib/config';
 import { contextStore, NodeRedContext } from '../../lib/context';
 import { HealthTracker } from '../../lib/health';
-import { ALL_USERS } from '../../lib/hysecure/api';
 import type { HySecureClient } from '../../lib/hysecure/client';
-import { backfillRange, commit, DayRange, normaliseStartOfDay, pollOnce, PollResult, SessionsConfig } from '../../lib/hysecure/poll';
+import { readSessionsOptions, SessionsProperties } from '../../lib/hysecure/options';
+import { backfillRange, commit, countProblems, DayRange, pollOnce, PollResult } from '../../lib/hysecure/poll';
 import { emittedPrefix, EmittedIds } from '../../lib/hysecure/state';
 import { attachHealth } from '../../lib/kit/health';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
@@ -22,25 +21,7 @@ import { errorMessage } from '../../lib/types';
 import type { HySecureServerNode } from '../hysecure-server/types';
 import { MIGRATIONS } from './migrations';
 
-interface HySecureSessionsDef extends NodeDef {
-    server: string;
-    interval: number | string;
-    days: number | string;
-    userName: string;
-    startOfDay: string;
-    timezone: string;
-    closeGrace: number | string;
-    store: string;
-}
-
-function hostZone(): string {
-    try {
-        return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-    } catch {
-        return 'UTC';
-    }
-}
-
+type HySecureSessionsDef = NodeDef & SessionsProperties & { server: string };
 const MAX_LOGGED_PROBLEMS = 500;
 type Send = (msgs: NodeMessage[]) => void;
 
@@ -50,9 +31,8 @@ export = function (RED: NodeAPI): void {
         const node = this;
         const config = migrateNodeConfig(node, props as HySecureSessionsDef & Record<string, unknown>, MIGRATIONS);
         const server = RED.nodes.getNode(config.server) as HySecureServerNode | null;
-        const store = (config.store || '').trim();
-        const zone = (config.timezone || '').trim() || hostZone();
-        const startOfDay = normaliseStartOfDay(config.startOfDay);
+        const o = readSessionsOptions(config);
+        const cfg = o.config;
         const health = new HealthTracker();
         const status = new NodeStatus(node);
         const loggedProblems = new Set<string>();
@@ -62,24 +42,16 @@ export = function (RED: NodeAPI): void {
         let lastRange: DayRange | undefined;
         let lastStats = { open: 0, waitingLogout: 0, problems: 0 };
 
-        const cfg: SessionsConfig = {
-            zone,
-            startOfDay: startOfDay ?? '00:00:00',
-            closeGraceMs: clampedNumber(config.closeGrace, 30, 0) * 60 * 1000,
-            days: Math.floor(clampedNumber(config.days, 2, 0)),
-            userName: typeof config.userName === 'string' && config.userName.trim() !== '' ? config.userName.trim() : ALL_USERS,
-        };
-
         if (!server) fatal = RED._('hysecure-sessions.status.noServer');
-        else if (!isValidZone(zone)) fatal = RED._('hysecure-sessions.status.badZone', { zone });
-        else if (!startOfDay) fatal = RED._('hysecure-sessions.status.badStartOfDay', { value: String(config.startOfDay) });
+        else if (!isValidZone(cfg.zone)) fatal = RED._('hysecure-sessions.status.badZone', { zone: cfg.zone });
+        else if (!o.validStartOfDay) fatal = RED._('hysecure-sessions.status.badStartOfDay', { value: String(config.startOfDay) });
         else {
             const built = server.createClient();
             if (typeof built === 'string') fatal = built;
             else client = built;
             cfg.deviceName = server.displayName || undefined;
         }
-        checkStore(RED, node, 'hysecure-sessions', store);
+        checkStore(RED, node, 'hysecure-sessions', o.store);
         if (fatal) status.set('red', 'ring', fatal);
         else status.set('grey', 'ring', RED._('hysecure-sessions.status.starting'));
 
@@ -87,7 +59,7 @@ export = function (RED: NodeAPI): void {
             id: node.id, type: 'hysecure-sessions', name: node.name || 'hysecure-sessions',
             lastSuccess: health.lastSuccess, cursor: lastRange ? `${lastRange.startDate}..${lastRange.endDate}` : undefined,
             lastError: fatal ?? health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: { ...health.counts },
-            details: { zone, startOfDay: cfg.startOfDay, openDays: lastStats.open, waitingLogout: lastStats.waitingLogout, badRows: lastStats.problems, rememberedIds: emitted?.size ?? 0 },
+            details: { zone: cfg.zone, startOfDay: cfg.startOfDay, openDays: lastStats.open, waitingLogout: lastStats.waitingLogout, badRows: lastStats.problems, rememberedIds: emitted?.size ?? 0 },
         }));
 
         function logProblems(result: PollResult): void {
@@ -107,13 +79,12 @@ export = function (RED: NodeAPI): void {
             if (loop.closing) return;
             const backfill = range !== undefined;
             if (!backfill) lastRange = result.range;
-            const bad = result.problems.filter((p) => p.kind !== 'duplicate' && p.kind !== 'future-login' && p.kind !== 'future-logout').length;
+            const { bad, duplicates } = countProblems(result.problems);
             lastStats = { open: result.stats.open, waitingLogout: result.stats.waitingLogout, problems: bad };
             logProblems(result);
             if (result.events.length > 0) send(result.events.map((p) => ({ topic: p.event.person.id, payload: p.event, ...(backfill ? { backfill: true } : {}) }) as NodeMessage));
             for (const e of result.events) health.count(e.event.direction === 'in' ? 'in' : 'out');
             if (bad > 0) health.count('badRows', bad);
-            const duplicates = result.problems.filter((p) => p.kind === 'duplicate').length;
             if (duplicates > 0) health.count('duplicateRows', duplicates);
             try {
                 await commit(emitted, result.events, Date.now(), cfg);
@@ -124,7 +95,7 @@ export = function (RED: NodeAPI): void {
                 return;
             }
             health.success();
-            const args = { time: clockTime(Date.now(), zone), events: String(result.events.length), rows: String(result.rows), bad: String(bad) };
+            const args = { time: clockTime(Date.now(), cfg.zone), events: String(result.events.length), rows: String(result.rows), bad: String(bad) };
             if (bad > 0) status.set('yellow', 'ring', RED._('hysecure-sessions.status.okBadRows', args));
             else status.set('green', 'dot', RED._(backfill ? 'hysecure-sessions.status.backfilled' : 'hysecure-sessions.status.ok', args));
         }
@@ -138,7 +109,7 @@ export = function (RED: NodeAPI): void {
         }
 
         const loop = new PollLoop({
-            intervalMs: clampedNumber(config.interval, 300, 10) * 1000,
+            intervalMs: o.intervalMs,
             poll: (signal) => run(undefined, (msgs) => node.send([msgs] as unknown as NodeMessage), signal),
             onFailure: (err, _failures, manual) => {
                 if (manual) return; // the input's done() reports it
@@ -148,7 +119,7 @@ export = function (RED: NodeAPI): void {
         });
 
         if (!fatal) {
-            const ids = new EmittedIds(contextStore(node.context().global as unknown as NodeRedContext, store), emittedPrefix(node.id));
+            const ids = new EmittedIds(contextStore(node.context().global as unknown as NodeRedContext, o.store), emittedPrefix(node.id));
             emitted = ids;
             loop.run(() => ids.load()).then(
                 () => loop.start(0),
