@@ -2,7 +2,7 @@
 const should = require('should');
 const { memoryStore } = require('../../dist/lib/context');
 const { EmittedIds } = require('../../dist/lib/hysecure/state');
-const { currentRange, backfillRange, splitRange, pollOnce, commit, normaliseStartOfDay, requestDate } = require('../../dist/lib/hysecure/poll');
+const { currentRange, backfillRange, splitRange, pollOnce, commit, normaliseStartOfDay, requestDate, countProblems } = require('../../dist/lib/hysecure/poll');
 
 describe('hysecure poll helpers', function () {
     const cfg = { zone: 'America/Santiago', startOfDay: '00:00:00', days: 2, closeGraceMs: 30 * 60000, userName: '' };
@@ -75,5 +75,11 @@ describe('hysecure poll helpers', function () {
             ['2025-01-11', '2025-01-20', 'jdoe'],
             ['2025-01-21', '2025-01-25', 'jdoe'],
         ]);
+    });
+
+    it('countProblems: bad rows apart from merged duplicates and times that wait', function () {
+        const kinds = ['no-login', 'duplicate', 'future-login', 'future-logout', 'bad-logout', 'duplicate'];
+        countProblems(kinds.map((kind) => ({ kind, message: kind }))).should.eql({ bad: 2, duplicates: 2 });
+        countProblems([]).should.eql({ bad: 0, duplicates: 0 });
     });
 });
