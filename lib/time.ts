@@ -28,16 +28,6 @@ export function formatIso(dt: DateTime): string {
     return dt.toISO({ suppressMilliseconds: false, includeOffset: true }) ?? dt.toUTC().toISO() ?? '';
 }
 
-/** Reads a time without offset ("2025-01-01 15:30:00" or ISO) in an IANA zone. */
-export function parseLocalTime(value: unknown, zone: string): DateTime | null {
-    if (typeof value !== 'string' || value.trim() === '') return null;
-    const text = value.trim();
-    let dt = DateTime.fromSQL(text, { zone });
-    if (!dt.isValid) dt = DateTime.fromISO(text, { zone });
-    if (!dt.isValid) return null;
-    return dt;
-}
-
 /** Calendar day (YYYY-MM-DD) of an instant in the offset it was written with. */
 export function localDay(dt: DateTime): string {
     return dt.toISODate() ?? '';

@@ -14,8 +14,6 @@ export const PATHS = {
     personList: '/artemis/api/resource/v1/person/personList',
     subscribe: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes',
     unsubscribe: '/artemis/api/eventService/v1/eventUnSubscriptionByEventTypes',
-    subscriptionView: '/artemis/api/eventService/v1/eventSubscriptionView',
-    version: '/artemis/api/common/v1/version',
 } as const;
 
 export interface ArtemisClientOptions extends Omit<HttpClientOptions, 'maxBodyBytes'> {

@@ -1,6 +1,6 @@
 /**
  * Turns HikCentral door-event records (polled) and OnEventNotify events (pushed) into attendance
- * events (SPEC 3): filters, person / device, direction from inAndOutType with the per-door / per-reader
+ * events: filters, person / device, direction from inAndOutType with the per-door / per-reader
  * override table. Every record gets exactly one outcome: an event, a skip (not attendance) or a problem.
  */
 import { AttendanceEvent, Direction, isRecord } from '../types';

@@ -6,10 +6,8 @@
 import type { AttendanceEvent } from '../types';
 import { KeyValueStore, shortHash } from '../context';
 import type { DoorEventQuery, DoorEventResult, EventTypeMode } from './client';
-import { ArtemisError } from './errors';
 import { NormaliseOptions, normaliseDoorEvent, Outcome } from './events';
 import { EventState } from './state';
-import { MAX_WINDOW_MS } from './window';
 
 export interface DoorEventSource {
     doorEvents(query: DoorEventQuery, mode: EventTypeMode): Promise<DoorEventResult>;
@@ -299,5 +297,3 @@ export function parseBackfill(payload: unknown, parse: (v: unknown) => number | 
     if (toMs - fromMs > 366 * 24 * 3600 * 1000) return 'back-fill windows are limited to one year';
     return { fromMs, toMs };
 }
-
-export { ArtemisError, MAX_WINDOW_MS };

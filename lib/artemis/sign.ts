@@ -1,5 +1,5 @@
 /**
- * Artemis "x-ca" request signing (SPEC 4.2), as Hikvision's own client library does it:
+ * Artemis "x-ca" request signing, as Hikvision's own client library does it:
  *
  *   x-ca-signature = Base64(HMAC-SHA256(appSecret, stringToSign))
  *   stringToSign   = METHOD "\n"

@@ -1,9 +1,25 @@
 /**
  * Source state in a context store: the cursor (ISO time up to which events were fetched) and a bounded
- * list of recently emitted event ids. Keys `attendanceBridge_artemis_<safeKey(nodeId)>_cursor|recent`.
+ * list of recently emitted event ids. Keys `attendanceBridge_artemis_<safeKey(nodeId)>_cursor|recent`,
+ * values `{v: 1, cursor}` and `{v: 1, ids}`. The layout before versioning (v 0: the bare ISO string and
+ * the bare id array) still loads; it is rewritten in the current layout on the next commit.
  */
 import { DateTime } from 'luxon';
 import { KeyValueStore, safeKey } from '../context';
+import { isRecord } from '../types';
+
+/** Format version of the stored cursor and recent ids. */
+export const STATE_VERSION = 1;
+
+/** The stored cursor of any shipped layout → the ISO text (undefined when absent or unreadable). */
+function storedCursor(value: unknown): unknown {
+    return isRecord(value) && typeof value.v === 'number' ? value.cursor : value;
+}
+
+/** The stored recent ids of any shipped layout → the array (undefined when absent or unreadable). */
+function storedRecent(value: unknown): unknown {
+    return isRecord(value) && typeof value.v === 'number' ? value.ids : value;
+}
 
 export const DEFAULT_MAX_RECENT = 20000;
 
@@ -25,7 +41,9 @@ export class EventState {
 
     async load(): Promise<void> {
         if (this.loaded) return;
-        const [cursor, recent] = await Promise.all([this.store.get(this.prefix + 'cursor'), this.store.get(this.prefix + 'recent')]);
+        const [storedC, storedR] = await Promise.all([this.store.get(this.prefix + 'cursor'), this.store.get(this.prefix + 'recent')]);
+        const cursor = storedCursor(storedC);
+        const recent = storedRecent(storedR);
         if (typeof cursor === 'string') {
             const dt = DateTime.fromISO(cursor, { setZone: true });
             if (dt.isValid) this.cursor = dt.toMillis();
@@ -72,10 +90,10 @@ export class EventState {
             const drop = this.recent.splice(0, this.recent.length - this.maxRecent);
             for (const id of drop) this.recentSet.delete(id);
         }
-        if (changed) await this.store.set(this.prefix + 'recent', this.recent);
+        if (changed) await this.store.set(this.prefix + 'recent', { v: STATE_VERSION, ids: this.recent });
         if (cursorMs !== undefined && (this.cursor === undefined || cursorMs > this.cursor)) {
             this.cursor = cursorMs;
-            await this.store.set(this.prefix + 'cursor', this.cursorIso);
+            await this.store.set(this.prefix + 'cursor', { v: STATE_VERSION, cursor: this.cursorIso });
         }
     }
 }

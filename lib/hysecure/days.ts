@@ -1,10 +1,7 @@
 /**
- * Report days ("shift days") and the emission plan: which "in" / "out" events a set of report rows yields
- * now. Pure: no I/O, no Node-RED, the clock is a parameter.
+ * The emission plan: which "in" / "out" events a set of report rows yields now (report days: reportday.ts).
+ * Pure: no I/O, no Node-RED, the clock is a parameter.
  *
- * A report day D spans [start(D), start(D+1)) where start(D) is `StartOfDay` on calendar date D in the
- * configured zone (earliest instant when that wall time occurs twice; moved forward when it does not exist).
- * With StartOfDay 06:00:00 a login at 03:00 on the 2nd belongs to the 1st (night shift).
  * - "in" at FirstLoginDateTime is emitted as soon as it is seen (it never moves: it is the day's first login);
  * - "out" at LastLogoutDateTime is emitted once the day is closed, i.e. now >= start(D+1) + closeGrace,
  *   because until then the last logout keeps moving. A closed day without a logout (still connected)
@@ -13,42 +10,11 @@
 import { DateTime } from 'luxon';
 import { formatIso } from '../time';
 import type { AttendanceEvent } from '../types';
-import { addDays, formatTimeOfDay, parseTimeOfDay, parseWall, resolveWall } from './localtime';
+import { DayOptions, dayClosesAt } from './reportday';
 import type { ReportSession, RowProblem } from './rows';
 
 export const SOURCE = 'hysecure';
 export const DEVICE_ID = 'hysecure';
-
-export interface DayOptions {
-    /** IANA zone the report's times are written in. */
-    zone: string;
-    /** "HH:MM:SS". */
-    startOfDay: string;
-}
-
-/** The instant report day `day` (YYYY-MM-DD) starts. */
-export function dayStart(day: string, options: DayOptions): DateTime {
-    const t = parseTimeOfDay(options.startOfDay) ?? { hour: 0, minute: 0, second: 0 };
-    const w = parseWall(`${day} ${formatTimeOfDay(t)}`);
-    if (!w) throw new Error(`invalid day ${day}`);
-    return resolveWall(w, options.zone).candidates[0];
-}
-
-/** The report day an instant belongs to. */
-export function reportDay(instant: DateTime, options: DayOptions): string {
-    const local = instant.setZone(options.zone);
-    const date = local.toISODate() ?? '';
-    if (instant.toMillis() < dayStart(date, options).toMillis()) return addDays(date, -1);
-    // A late StartOfDay moved forward by a gap could in theory leave the instant past the next start.
-    const next = addDays(date, 1);
-    if (instant.toMillis() >= dayStart(next, options).toMillis()) return next;
-    return date;
-}
-
-/** Epoch ms at which day `day` counts as closed: start of the next day plus the grace period. */
-export function dayClosesAt(day: string, options: DayOptions, closeGraceMs: number): number {
-    return dayStart(addDays(day, 1), options).toMillis() + closeGraceMs;
-}
 
 export function eventId(userId: string, day: string, direction: 'in' | 'out'): string {
     return `${SOURCE}:${userId}:${day}:${direction}`;

@@ -121,8 +121,3 @@ export function readReportTime(value: unknown, zone: string): Resolved | null {
 export function addDays(day: string, n: number): string {
     return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: n }).toISODate() ?? day;
 }
-
-/** Whole days from a to b (b − a) for YYYY-MM-DD days. */
-export function daysBetween(a: string, b: string): number {
-    return Math.round(DateTime.fromISO(b, { zone: 'UTC' }).diff(DateTime.fromISO(a, { zone: 'UTC' }), 'days').days);
-}

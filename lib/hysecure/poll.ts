@@ -6,7 +6,8 @@
 import { DateTime } from 'luxon';
 import { ALL_USERS, ReportFilters } from './api';
 import type { ReportAnswer } from './client';
-import { Plan, planEvents, PlannedEvent, reportDay } from './days';
+import { Plan, planEvents, PlannedEvent } from './days';
+import { reportDay } from './reportday';
 import { addDays, formatTimeOfDay, isDay, parseTimeOfDay } from './localtime';
 import { RowProblem, validateRows } from './rows';
 import type { EmittedIds } from './state';
@@ -93,7 +94,7 @@ export function requestDate(nowMs: number, zone: string): string {
 
 export async function pollOnce(
     source: ReportSource,
-    emitted: Pick<EmittedIds, 'hasInDay' | 'has'>,
+    emitted: Pick<EmittedIds, 'has'>,
     config: SessionsConfig,
     nowMs: number,
     range?: DayRange,
@@ -140,3 +141,14 @@ export async function commit(emitted: EmittedIds, events: PlannedEvent[], nowMs:
     await emitted.save(nowMs, currentRange(nowMs, config).startDate);
 }
 
+
+/** Bad rows (not merged duplicates, not times in the future that wait) and merged duplicates of a poll. */
+export function countProblems(problems: RowProblem[]): { bad: number; duplicates: number } {
+    let bad = 0;
+    let duplicates = 0;
+    for (const p of problems) {
+        if (p.kind === 'duplicate') duplicates++;
+        else if (p.kind !== 'future-login' && p.kind !== 'future-logout') bad++;
+    }
+    return { bad, duplicates };
+}

@@ -6,7 +6,7 @@
 import type { DateTime } from 'luxon';
 import { isRecord } from '../types';
 import { ROW } from './api';
-import { reportDay, DayOptions } from './days';
+import { reportDay, DayOptions } from './reportday';
 import { isDay, readReportTime } from './localtime';
 
 export type ProblemKind =

@@ -4,12 +4,15 @@
  * (`<prefix><YYYYMMDD>` → `{ids, touched}`), so a poll rewrites only the days that changed and old days
  * are dropped as a whole. Kept bounded: days before the look-back window (minus a margin) are deleted
  * unless they were written recently (a back-fill of old days is remembered for the margin).
+ * Stored value `{v: 1, ids, touched}`; the layout before versioning (`{ids, touched}`, no `v`) still loads.
  */
 import type { KeyValueStore } from '../context';
 import { safeKey } from '../context';
 import { isRecord } from '../types';
 
 export const DEFAULT_RETENTION_MARGIN_DAYS = 7;
+/** Format version of a stored day. */
+export const STATE_VERSION = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function emittedPrefix(nodeId: string): string {
@@ -33,7 +36,6 @@ interface DayEntry {
 
 export class EmittedIds {
     private readonly days = new Map<string, DayEntry>();
-    private loaded = false;
 
     constructor(
         private readonly store: KeyValueStore,
@@ -55,21 +57,11 @@ export class EmittedIds {
             if (existing) for (const id of ids) existing.ids.add(id);
             else this.days.set(day, { ids, touched, dirty: false });
         }
-        this.loaded = true;
-    }
-
-    get isLoaded(): boolean {
-        return this.loaded;
     }
 
     has(id: string): boolean {
         for (const entry of this.days.values()) if (entry.ids.has(id)) return true;
         return false;
-    }
-
-    /** Has `id` of report day `day` been emitted? (fast path) */
-    hasInDay(day: string, id: string): boolean {
-        return this.days.get(day)?.ids.has(id) ?? false;
     }
 
     add(day: string, id: string, nowMs: number): void {
@@ -110,7 +102,7 @@ export class EmittedIds {
         }
         for (const [day, entry] of this.days) {
             if (!entry.dirty) continue;
-            await this.store.set(this.prefix + dayKey(day), { ids: [...entry.ids], touched: entry.touched });
+            await this.store.set(this.prefix + dayKey(day), { v: STATE_VERSION, ids: [...entry.ids], touched: entry.touched });
             entry.dirty = false;
         }
     }

@@ -321,6 +321,35 @@ describe('artemis-events', function () {
         await until(() => statuses[statuses.length - 1].fill === 'green');
     });
 
+    describe('versioned properties', function () {
+        const { MIGRATIONS } = require('../../dist/nodes/artemis-events/migrations');
+        const { migrate } = require('../../dist/lib/kit/migrate');
+
+        for (const [label, props] of [['a flow written by this release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
+            it(`${label} loads and polls the same way`, async function () {
+                sim.addEvent({ eventId: 'v', atMs: Date.now() - MIN });
+                const { ok, ko } = await load(flow(baseUrl, props));
+                await until(() => ok.length === 1);
+                ok[0].payload.id.should.equal('hikcentral:v');
+                ko.length.should.equal(0);
+                doorPolls()[0].body.pageSize.should.equal(50);
+            });
+        }
+
+        it('a flow saved before versioning, without the properties added later, reads today\'s defaults', async function () {
+            const old = flow(baseUrl).map((n) => (n.id === 'e1' ? { id: 'e1', z: 'tab1', type: 'artemis-events', server: 's1', wires: n.wires } : n));
+            const { warnings } = await load(old);
+            await until(() => doorPolls().length === 1);
+            doorPolls()[0].body.pageSize.should.equal(200);
+            warnings.some((w) => /197151|event types/.test(w)).should.be.false();
+            migrate({ server: 's1' }, MIGRATIONS).config.should.deepEqual({
+                server: 's1', version: 1, name: '', interval: 60, overlap: 300, initialLookback: 0, pageSize: 200, eventTypes: '196893, 198914',
+                eventTypeMode: 'auto', doors: '', overrides: [], timezone: '', store: '', mode: 'poll', pushPath: '', pushBaseUrl: '', safetyInterval: 600,
+            });
+            migrate({ version: 1, interval: 5 }, MIGRATIONS).config.should.deepEqual({ version: 1, interval: 5 }); // this release's flow as it is
+        });
+    });
+
     describe('timers and re-deploys', function () {
         let clock;
         afterEach(function () {

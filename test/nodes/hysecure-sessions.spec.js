@@ -332,6 +332,36 @@ describe('hysecure-sessions', function () {
         ]);
     });
 
+    describe('versioned properties', function () {
+        const { MIGRATIONS } = require('../../dist/nodes/hysecure-sessions/migrations');
+        const { migrate } = require('../../dist/lib/kit/migrate');
+
+        for (const [label, props] of [['a flow written by this release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
+            it(`${label} loads and polls the same way`, async function () {
+                const { h1, out } = await start(props);
+                await until(() => out.length === 2);
+                out.map((m) => m.payload.id).should.eql(['hysecure:000101:2025-03-10:in', 'hysecure:000102:2025-03-10:in']);
+                await until(() => lastStatus(h1).fill === 'green');
+            });
+        }
+
+        it('a flow saved before versioning, without the properties added later, reads today\'s defaults', async function () {
+            clock = sinon.useFakeTimers({ now: Date.parse('2025-03-10T14:00:00-03:00'), toFake: ['Date'] });
+            sim = createHySecureSimulator({ username: USER, password: PASSWORD, timezone: ZONE, sessions: SESSIONS, now: () => Date.now() });
+            ({ baseUrl } = await sim.listen(0));
+            const old = flow(baseUrl).map((n) => (n.id === 'h1' ? { id: 'h1', z: 'tab1', type: 'hysecure-sessions', server: 's1', timezone: ZONE, wires: n.wires } : n));
+            await helper.load([hysecureServer, hysecureSessions], [{ id: 'tab1', type: 'tab' }, { id: 'c0', z: 'tab1', type: 'catch', scope: null, wires: [] }], CREDS);
+            await deploy(old, CREDS);
+            const out = collect(helper.getNode('out'));
+            await until(() => out.length === 2);
+            const req = sim.requests.find((r) => r.path.endsWith('sessions'));
+            req.filters.should.eql({ StartDate: '2025-03-08', EndDate: '2025-03-10', UserName: 'All Users', StartOfDay: '00:00:00', RequestDate: '2025-03-10 14:00:00' });
+            migrate({ server: 's1' }, MIGRATIONS).config.should.eql({
+                server: 's1', version: 1, name: '', interval: 300, days: 2, userName: 'All Users', startOfDay: '00:00:00', timezone: '', closeGrace: 30, store: '',
+            });
+        });
+    });
+
     it('polls again every interval (fake timers)', async function () {
         const { h1, out } = await start({ interval: 60 }, { fakeTimers: ['Date', 'setTimeout', 'clearTimeout'] });
         await clock.tickAsync(0);

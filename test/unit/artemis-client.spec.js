@@ -200,7 +200,7 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         let r = await e.poll(client);
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a']);
         r.cursor.should.equal('2026-01-27T12:00:00.000Z');
-        store.data.get('attendanceBridge_artemis_n_2e_1_cursor').should.equal('"2026-01-27T12:00:00.000Z"');
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z' });
         sim.addEvent({ eventId: 'late', atMs: t - 2 * MIN, visibleAfterMs: 30000 }); // happened before the cursor, stored 30 s later
         t += 10000;
         r = await e.poll(client);
@@ -282,6 +282,8 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         const e = engine({ maxRecent: 5, initialLookbackMs: 10 * MIN });
         for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - MIN });
         await e.poll(client);
-        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent')).should.have.length(5);
+        const recent = JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent'));
+        recent.v.should.equal(1);
+        recent.ids.should.have.length(5);
     });
 });

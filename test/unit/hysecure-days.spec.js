@@ -1,7 +1,8 @@
 'use strict';
 const should = require('should');
 const { DateTime } = require('luxon');
-const { dayStart, reportDay, dayClosesAt, planEvents, eventId } = require('../../dist/lib/hysecure/days');
+const { planEvents, eventId } = require('../../dist/lib/hysecure/days');
+const { dayStart, reportDay, dayClosesAt } = require('../../dist/lib/hysecure/reportday');
 const { validateRows } = require('../../dist/lib/hysecure/rows');
 const { readReportTime } = require('../../dist/lib/hysecure/localtime');
 
@@ -33,22 +34,6 @@ function row(user, login, logout, extra) {
 }
 
 describe('hysecure day logic', function () {
-    describe('report days', function () {
-        it('midnight start: the calendar day in the zone', function () {
-            const o = { zone: 'America/Santiago', startOfDay: '00:00:00' };
-            reportDay(DateTime.fromISO('2025-03-11T02:59:59Z'), o).should.equal('2025-03-10'); // 23:59:59 -03:00
-            reportDay(DateTime.fromISO('2025-03-11T03:00:00Z'), o).should.equal('2025-03-11');
-        });
-
-        it('StartOfDay 06:00:00: times before 06:00 belong to the previous day (night shift)', function () {
-            const o = { zone: 'America/Santiago', startOfDay: '06:00:00' };
-            dayStart('2025-03-11', o).toISO().should.equal('2025-03-11T06:00:00.000-03:00');
-            reportDay(DateTime.fromISO('2025-03-11T05:59:59-03:00'), o).should.equal('2025-03-10');
-            reportDay(DateTime.fromISO('2025-03-11T06:00:00-03:00'), o).should.equal('2025-03-11');
-            dayClosesAt('2025-03-10', o, 30 * MIN).should.equal(at('2025-03-11T06:30:00-03:00'));
-        });
-    });
-
     describe('in and out', function () {
         const rows = [row('000101', '2025-03-10 08:05:00', '2025-03-10 17:40:12')];
 
