@@ -1,14 +1,14 @@
 /**
  * humand-clock: sends each attendance event to Humand as one clock-in or clock-out, exactly once and
  * in order per employee. A thin adapter: validation (lib/humand/input), the rules (lib/humand/rules)
- * and the persisted outbox (lib/humand/dispatcher, owned by the humand-server config node) do the work.
+ * and the persisted outbox (lib/humand/outbox, owned by the humand-server config node) do the work.
  */
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { isPersistentStore, storeExists } from '../../lib/context';
 import { HealthTracker, registerHealth, unregisterHealth } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { DEFAULT_COMMENT, renderComment } from '../../lib/humand/comment';
-import { Dispatcher, DispatchResult } from '../../lib/humand/dispatcher';
+import { Outbox, OutboxResult } from '../../lib/humand/outbox';
 import { checkInput } from '../../lib/humand/input';
 import { DEFAULT_RULES, NullDirectionPolicy, RuleOptions, SameDirectionPolicy } from '../../lib/humand/rules';
 import { parseOffsetTime, shortTime } from '../../lib/time';
@@ -49,7 +49,7 @@ export = function (RED: NodeAPI): void {
         let statusTimer: NodeJS.Timeout | undefined;
         let closed = false;
         let fatal: string | undefined;
-        let dispatcher: Dispatcher | undefined;
+        let outbox: Outbox | undefined;
 
         const contextStorage = (RED.settings as unknown as { contextStorage?: unknown }).contextStorage;
         if (!storeExists(contextStorage, store)) {
@@ -65,8 +65,8 @@ export = function (RED: NodeAPI): void {
                 node.status({ fill: 'red', shape: 'ring', text: fatal });
                 return;
             }
-            if (!dispatcher) return;
-            const s = dispatcher.stats();
+            if (!outbox) return;
+            const s = outbox.stats();
             const prefix = dryRun ? RED._('humand-clock.status.dryRun') + ' · ' : '';
             if (s.paused) {
                 node.status({ fill: 'red', shape: 'ring', text: prefix + RED._('humand-clock.status.authFailed', { queued: String(s.queued) }) });
@@ -91,7 +91,7 @@ export = function (RED: NodeAPI): void {
             }, STATUS_THROTTLE_MS);
         }
 
-        function resultMessage(result: DispatchResult): NodeMessage {
+        function resultMessage(result: OutboxResult): NodeMessage {
             const msg: NodeMessage & Record<string, unknown> = {
                 topic: result.item.meta.topic ?? result.item.employeeId,
                 payload: { ...result.item.event },
@@ -102,7 +102,7 @@ export = function (RED: NodeAPI): void {
             return msg;
         }
 
-        function onResult(result: DispatchResult): void {
+        function onResult(result: OutboxResult): void {
             const msg = resultMessage(result) as NodeMessage & Record<string, unknown>;
             if (result.delivered) {
                 health.success();
@@ -130,10 +130,10 @@ export = function (RED: NodeAPI): void {
             const client = server.getClient();
             if (typeof client === 'string' && !dryRun) fatal = client;
             try {
-                dispatcher = server.getDispatcher(store, dryRun, { concurrency });
-                dispatcher.attach(node.id, onResult);
-                dispatcher.on('change', scheduleStatus);
-                dispatcher.whenStarted().then(
+                outbox = server.getOutbox(store, dryRun, { concurrency });
+                outbox.attach(node.id, onResult);
+                outbox.on('change', scheduleStatus);
+                outbox.whenStarted().then(
                     () => scheduleStatus(),
                     (err: unknown) => {
                         fatal = RED._('humand-clock.status.storeFailed');
@@ -148,7 +148,7 @@ export = function (RED: NodeAPI): void {
         setStatus();
 
         registerHealth(node.id, () => {
-            const s = dispatcher?.stats();
+            const s = outbox?.stats();
             return {
                 id: node.id,
                 type: 'humand-clock',
@@ -164,11 +164,11 @@ export = function (RED: NodeAPI): void {
                 counts: { ...health.counts },
                 details: { dryRun, inFlight: s?.inFlight ?? 0 },
             };
-        }, () => dispatcher?.retryNow());
+        }, () => outbox?.retryNow());
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
             if (msg.topic === 'retry') {
-                dispatcher?.retryNow();
+                outbox?.retryNow();
                 done();
                 return;
             }
@@ -179,14 +179,14 @@ export = function (RED: NodeAPI): void {
                 done();
                 return;
             }
-            if (!dispatcher || fatal) {
+            if (!outbox || fatal) {
                 const reason = fatal ?? RED._('humand-clock.status.noServer');
                 done(new Error(reason));
                 return;
             }
             const event = check.event;
             const backfill = (msg as Record<string, unknown>).backfill === true;
-            dispatcher
+            outbox
                 .enqueue(
                     event,
                     { origin: node.id, topic: typeof msg.topic === 'string' ? msg.topic : event.employeeId, msgid: msg._msgid, backfill },
@@ -212,9 +212,9 @@ export = function (RED: NodeAPI): void {
             if (statusTimer) clearTimeout(statusTimer);
             statusTimer = undefined;
             unregisterHealth(node.id);
-            if (dispatcher) {
-                dispatcher.detach(node.id);
-                dispatcher.off('change', scheduleStatus);
+            if (outbox) {
+                outbox.detach(node.id);
+                outbox.off('change', scheduleStatus);
             }
             done();
         });

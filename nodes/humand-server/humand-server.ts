@@ -1,6 +1,6 @@
 /**
  * humand-server: the Humand API connection (config node). Owns one keep-alive HTTP client, the global
- * rate limiter, and the outbox dispatchers shared by every humand-clock node that uses it, so two
+ * rate limiter, and the outboxes shared by every humand-clock node that uses it, so two
  * flows sending for the same employee still go through one ordered queue.
  */
 import type { NodeAPI } from 'node-red';
@@ -8,7 +8,7 @@ import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
 import { RateLimiter } from '../../lib/backoff';
 import { HttpFailure, validateBaseUrl } from '../../lib/http';
 import { DEFAULT_BASE_URL, DEFAULT_CLOCK_IN_PATH, DEFAULT_CLOCK_OUT_PATH, HumandClient } from '../../lib/humand/client';
-import { Dispatcher } from '../../lib/humand/dispatcher';
+import { Outbox } from '../../lib/humand/outbox';
 import type { HumandServerDef, HumandServerNode } from './types';
 import { contextStore, NodeRedContext, shortHash } from '../../lib/context';
 import { errorMessage } from '../../lib/types';
@@ -22,7 +22,7 @@ export = function (RED: NodeAPI): void {
         const baseUrl = (config.baseUrl || DEFAULT_BASE_URL).trim();
         const timeoutMs = Math.max(1, readNumber(config.timeout, 15)) * 1000;
         const limiter = new RateLimiter(readNumber(config.rateLimit, 10));
-        const dispatchers = new Map<string, Dispatcher>();
+        const outboxes = new Map<string, Outbox>();
         let client: HumandClient | undefined;
 
         node.stateNamespace = shortHash((config.namespace || '').trim() || baseUrl.replace(/\/+$/, '').toLowerCase());
@@ -43,12 +43,12 @@ export = function (RED: NodeAPI): void {
             return client;
         };
 
-        node.getDispatcher = (store, dryRun, options) => {
+        node.getOutbox = (store, dryRun, options) => {
             const key = `${store}|${dryRun ? 'dry' : 'live'}`;
-            let dispatcher = dispatchers.get(key);
-            if (!dispatcher) {
+            let outbox = outboxes.get(key);
+            if (!outbox) {
                 const ctx = node.context().global as unknown as NodeRedContext;
-                dispatcher = new Dispatcher({
+                outbox = new Outbox({
                     store: contextStore(ctx, store),
                     keyPrefix: `attendanceBridge_humand_${node.stateNamespace}${dryRun ? '_dry' : ''}_`,
                     client: () => node.getClient(),
@@ -57,17 +57,17 @@ export = function (RED: NodeAPI): void {
                     concurrency: options.concurrency,
                     log: (text) => node.log(text),
                 });
-                dispatchers.set(key, dispatcher);
+                outboxes.set(key, outbox);
             } else {
-                dispatcher.setConcurrency(Math.max(dispatcher.concurrency, options.concurrency));
+                outbox.setConcurrency(Math.max(outbox.concurrency, options.concurrency));
             }
-            return dispatcher;
+            return outbox;
         };
 
         node.on('close', (_removed: boolean, done: () => void) => {
             limiter.close();
-            const closing = [...dispatchers.values()].map((d) => d.close().catch((err: unknown) => node.warn(errorMessage(err))));
-            dispatchers.clear();
+            const closing = [...outboxes.values()].map((d) => d.close().catch((err: unknown) => node.warn(errorMessage(err))));
+            outboxes.clear();
             Promise.all(closing).then(() => {
                 client?.destroy();
                 client = undefined;

@@ -1,7 +1,7 @@
 /** Types shared by humand-server and the nodes that use it. */
 import type { Node, NodeDef } from 'node-red';
 import type { HumandClient } from '../../lib/humand/client';
-import type { Dispatcher, DispatcherOptions } from '../../lib/humand/dispatcher';
+import type { Outbox, OutboxOptions } from '../../lib/humand/outbox';
 
 export interface HumandServerDef extends NodeDef {
     baseUrl: string;
@@ -19,8 +19,8 @@ export interface HumandServerCredentials {
 export interface HumandServerNode extends Node<HumandServerCredentials> {
     /** The configured client, or an error text when it cannot be built (no API key, bad URL). */
     getClient(): HumandClient | string;
-    /** The shared outbox dispatcher for a context store (and dry-run flag), created on first use. */
-    getDispatcher(store: string, dryRun: boolean, options: Pick<DispatcherOptions, 'concurrency'>): Dispatcher;
+    /** The shared outbox for a context store (and dry-run flag), created on first use. */
+    getOutbox(store: string, dryRun: boolean, options: Pick<OutboxOptions, 'concurrency'>): Outbox;
     /** Context-key namespace for state kept on behalf of this Humand tenant. */
     stateNamespace: string;
 }
