@@ -89,6 +89,22 @@ describe('humand-clock', function () {
         ok[0].topic.should.equal('p00123');
     });
 
+    it('a flow saved by this release (version 1) and one saved before versioning (no version) behave alike', async function () {
+        const full = { version: 1, name: '', store: '', debounce: 0, futureTolerance: 120, nullDirection: 'toggle', sameDirection: 'send', concurrency: 4, comment: '{{source}} · {{device}}', dryRun: false };
+        const results = [];
+        for (const props of [full, { version: undefined }, { version: 0 }]) {
+            const { c1, ok } = await load(flow(baseUrl, props));
+            c1.receive({ payload: evt('m:' + results.length, ['00123', '00456', '00789'][results.length], 5) });
+            await until(() => ok.length === 1);
+            results.push({ humand: ok[0].payload.humand.action, comment: sim.journal[sim.journal.length - 1].comment, warned: c1.warn.args.some((a) => /newer/.test(String(a[0]))) });
+            await helper.unload();
+            await resetContext();
+        }
+        results.map((r) => r.comment).should.eql(['HikCentral · Main door', 'HikCentral · Main door', 'HikCentral · Main door']);
+        results.map((r) => r.warned).should.eql([false, false, false]);
+        results.map((r) => r.humand).should.eql(['in', 'in', 'in']);
+    });
+
     it('alternates unknown directions and keeps per-employee order', async function () {
         const { c1, ok } = await load(flow(baseUrl));
         for (let i = 0; i < 4; i++) c1.receive({ payload: evt('e' + i, '00123', 40 - i * 10) });
