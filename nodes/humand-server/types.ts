@@ -2,6 +2,7 @@
 import type { Node, NodeDef } from 'node-red';
 import type { HumandClient } from '../../lib/humand/client';
 import type { Outbox, OutboxOptions } from '../../lib/humand/outbox';
+import type { ConnectionApi } from '../../lib/kit/connection';
 
 export interface HumandServerDef extends NodeDef {
     baseUrl: string;
@@ -16,9 +17,8 @@ export interface HumandServerCredentials {
     apiKey?: string;
 }
 
-export interface HumandServerNode extends Node<HumandServerCredentials> {
-    /** The configured client, or an error text when it cannot be built (no API key, bad URL). */
-    getClient(): HumandClient | string;
+/** getClient: the shared client, or an error text when it cannot be built (no API key, bad URL); createClient: one the caller owns. */
+export interface HumandServerNode extends Node<HumandServerCredentials>, ConnectionApi<HumandClient> {
     /** The shared outbox for a context store (and dry-run flag), created on first use. */
     getOutbox(store: string, dryRun: boolean, options: Pick<OutboxOptions, 'concurrency'>): Outbox;
     /** Context-key namespace for state kept on behalf of this Humand tenant. */
