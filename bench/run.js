@@ -24,14 +24,14 @@ function sinkRows() {
     const rows = [];
     const at0 = quick ? [500, 4] : [2000, 4];
     rows.push(['baseline', undefined, 1, 0, ...at0]);
-    for (const n of [1, 4, 16]) rows.push(['dispatcher', 'memory', n, 0, ...at0]);
-    rows.push(['dispatcher', 'localfs', 16, 0, ...at0]);
+    for (const n of [1, 4, 16]) rows.push(['outbox', 'memory', n, 0, ...at0]);
+    rows.push(['outbox', 'localfs', 16, 0, ...at0]);
     // at 50 ms: about 10 s per row at the target rate
     rows.push(['baseline', undefined, 1, 50, quick ? 20 : 50, 4]);
-    rows.push(['dispatcher', 'memory', 1, 50, quick ? 20 : 50, 4]);
-    rows.push(['dispatcher', 'memory', 4, 50, quick ? 50 : 200, 4]);
-    rows.push(['dispatcher', 'memory', 16, 50, quick ? 200 : 800, 4]);
-    rows.push(['dispatcher', 'localfs', 16, 50, quick ? 200 : 800, 4]);
+    rows.push(['outbox', 'memory', 1, 50, quick ? 20 : 50, 4]);
+    rows.push(['outbox', 'memory', 4, 50, quick ? 50 : 200, 4]);
+    rows.push(['outbox', 'memory', 16, 50, quick ? 200 : 800, 4]);
+    rows.push(['outbox', 'localfs', 16, 50, quick ? 200 : 800, 4]);
     return rows;
 }
 
@@ -95,7 +95,7 @@ async function main() {
                 table(
                     ['sender', 'store', 'conc.', 'latency', 'records (empl. x each)', 'records/s', 'target', '', 'exactly once + order', 'sender CPU', 'sim CPU'],
                     results.sink.map((r) => [
-                        r.mode === 'baseline' ? 'sequential axios loop' : 'Dispatcher',
+                        r.mode === 'baseline' ? 'sequential axios loop' : 'Outbox',
                         r.mode === 'baseline' ? '-' : r.store === 'localfs' ? 'Node-RED localfilesystem' : 'memoryStore',
                         r.concurrency,
                         `${r.latencyMs} ms`,
@@ -146,7 +146,7 @@ async function main() {
             process.stderr.write(`state: ${STATE_EMPLOYEES} employees ...\n`);
             const r = await runChild('sink.js', { kind: 'state', employees: STATE_EMPLOYEES, concurrency: 16, ...common }, ['--expose-gc']);
             results.state = r;
-            say(`\n3. State: ${r.employees} employees delivered once each through the Dispatcher into Node-RED's localfilesystem store (cache on)`);
+            say(`\n3. State: ${r.employees} employees delivered once each through the outbox into Node-RED's localfilesystem store (cache on)`);
             say(
                 table(
                     ['figure', 'measured', 'target', ''],
@@ -155,7 +155,7 @@ async function main() {
                         ['extra RSS holding the state (fresh process loads it)', `${r.restartExtraRssMB} MB (heap +${r.restartExtraHeapMB} MB; ${r.restartBucketKeys} context keys read and outbox loaded in ${r.restartLoadMs} ms)`, '<= 150 MB', yes(r.restartExtraRssMB <= 150)],
                         ['extra RSS of the delivering process (GC done)', `${r.extraRssMB} MB (RSS ${r.rssBeforeMB} -> ${r.rssAfterMB} MB: includes 100,000 HTTP exchanges)`, '', ''],
                         ['  heap used / heap reserved growth', `+${r.extraHeapMB} MB / +${c.round(r.heapTotalAfterMB - r.heapTotalBeforeMB, 1)} MB`, '', ''],
-                        ['  of the heap: Dispatcher in-memory mirror', `${r.dispatcherMirrorHeapMB} MB`, '', ''],
+                        ['  of the heap: outbox in-memory mirror', `${r.outboxMirrorHeapMB} MB`, '', ''],
                         ['longest event-loop stall during the context flush', `${Math.max(r.flushStallMaxMs, r.flushProbeLongestMs)} ms (histogram ${r.flushStallMaxMs}, probe ${r.flushProbeLongestMs}; flush ${r.flushWallMs} ms, global.json ${r.contextFileMB} MB)`, '<= 100 ms', yes(Math.max(r.flushStallMaxMs, r.flushProbeLongestMs) <= 100)],
                         ['event-loop lag during delivery p99 / max', `${r.lagDuringDeliveryP99Ms} / ${r.lagDuringDeliveryMaxMs} ms`, '', ''],
                     ],
@@ -174,7 +174,7 @@ async function main() {
                     ['measured to', 'p50', 'p95', 'p99', 'max', 'exactly once + order'],
                     [
                         ['simulator journal (receivedAt)', ...['p50', 'p95', 'p99', 'max'].map((k) => `${r.toHumandRecordMs[k]} ms`), r.check.ok ? 'ok' : 'FAILED'],
-                        ['Dispatcher result (answer read)', ...['p50', 'p95', 'p99', 'max'].map((k) => `${r.toResultMs[k]} ms`), ''],
+                        ['Outbox result (answer read)', ...['p50', 'p95', 'p99', 'max'].map((k) => `${r.toResultMs[k]} ms`), ''],
                     ],
                 ),
             );

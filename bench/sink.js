@@ -1,12 +1,12 @@
 'use strict';
 // Sink scenarios, run in a child process of bench/run.js (the Humand simulator runs in another one):
-// throughput through the real Dispatcher or the sequential axios baseline, the 100,000-employee state
+// throughput through the real Outbox or the sequential axios baseline, the 100,000-employee state
 // (RSS and the context flush stall) and the end-to-end latency from event to Humand record.
 const { performance, monitorEventLoopDelay } = require('perf_hooks');
 const axios = require('axios');
 const c = require('./common');
 
-const { Dispatcher } = c.dist('lib/humand/dispatcher.js');
+const { Outbox } = c.dist('lib/humand/outbox/index.js');
 const { HumandClient } = c.dist('lib/humand/client.js');
 const { RateLimiter } = c.dist('lib/backoff.js');
 const { memoryStore } = c.dist('lib/context.js');
@@ -22,12 +22,12 @@ function newClient(baseUrl) {
 }
 
 /**
- * A Dispatcher like the humand-server node builds it (rate limit off: the bench measures the sender).
- * Returns {dispatcher, client, results, waitFor(n)}; `onResult` sees every result.
+ * A Outbox like the humand-server node builds it (rate limit off: the bench measures the sender).
+ * Returns {outbox, client, results, waitFor(n)}; `onResult` sees every result.
  */
-async function newDispatcher(store, baseUrl, concurrency, onResult) {
+async function newOutbox(store, baseUrl, concurrency, onResult) {
     const client = newClient(baseUrl);
-    const dispatcher = new Dispatcher({
+    const outbox = new Outbox({
         store,
         keyPrefix: KEY_PREFIX,
         client: () => client,
@@ -35,10 +35,10 @@ async function newDispatcher(store, baseUrl, concurrency, onResult) {
         dryRun: false,
         concurrency,
     });
-    await dispatcher.whenStarted();
+    await outbox.whenStarted();
     const counts = { total: 0, delivered: 0, other: 0, reasons: {} };
     let waiter;
-    dispatcher.attach('bench', (r) => {
+    outbox.attach('bench', (r) => {
         counts.total++;
         if (r.kind === 'delivered') counts.delivered++;
         else {
@@ -54,7 +54,7 @@ async function newDispatcher(store, baseUrl, concurrency, onResult) {
         }
     });
     return {
-        dispatcher,
+        outbox,
         client,
         counts,
         waitFor: (n) =>
@@ -66,8 +66,8 @@ async function newDispatcher(store, baseUrl, concurrency, onResult) {
     };
 }
 
-function enqueue(dispatcher, event) {
-    return dispatcher.enqueue(event, { origin: 'bench', topic: event.employeeId }, DEFAULT_RULES, renderComment(DEFAULT_COMMENT, event));
+function enqueue(outbox, event) {
+    return outbox.enqueue(event, { origin: 'bench', topic: event.employeeId }, DEFAULT_RULES, renderComment(DEFAULT_COMMENT, event));
 }
 
 /** Throwaway run so that the timed run does not measure the JIT warming up. */
@@ -77,10 +77,10 @@ async function warmUp(cfg, mode) {
     if (mode === 'baseline') {
         for (const e of events) await postOne(cfg.baseUrl, e);
     } else {
-        const d = await newDispatcher(memoryStore(), cfg.baseUrl, 8);
-        await Promise.all(events.map((e) => enqueue(d.dispatcher, e)));
+        const d = await newOutbox(memoryStore(), cfg.baseUrl, 8);
+        await Promise.all(events.map((e) => enqueue(d.outbox, e)));
         await d.waitFor(events.length);
-        await d.dispatcher.close();
+        await d.outbox.close();
         d.client.destroy();
     }
 }
@@ -128,13 +128,13 @@ async function sinkThroughput(cfg) {
         ms = performance.now() - t0;
     } else {
         storeHandle = await openStore(cfg.store);
-        const d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency);
+        const d = await newOutbox(storeHandle.store, cfg.baseUrl, cfg.concurrency);
         const t0 = performance.now();
-        await Promise.all(events.map((e) => enqueue(d.dispatcher, e)));
+        await Promise.all(events.map((e) => enqueue(d.outbox, e)));
         await d.waitFor(events.length);
         ms = performance.now() - t0;
         counts = d.counts;
-        await d.dispatcher.close();
+        await d.outbox.close();
         d.client.destroy();
     }
     const cpu = process.cpuUsage(cpu0);
@@ -157,17 +157,17 @@ async function sinkThroughput(cfg) {
 }
 
 /**
- * 100,000 employees delivered once each through the Dispatcher into Node-RED's localfilesystem store
+ * 100,000 employees delivered once each through the Outbox into Node-RED's localfilesystem store
  * (cache on, default 30 s flush): extra RSS once done, and the longest event-loop stall of a flush.
  */
 async function state(cfg) {
     const n = cfg.employees;
-    await warmUp(cfg, 'dispatcher');
+    await warmUp(cfg, 'outbox');
     await c.resetSim(cfg.simUrl, 0);
     const people = c.activeEmployees(n);
     const baseMs = Date.now() - 2 * 24 * 3600 * 1000;
     const storeHandle = await openStore('localfs', cfg.flushInterval);
-    let d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency);
+    let d = await newOutbox(storeHandle.store, cfg.baseUrl, cfg.concurrency);
     gc();
     gc();
     await c.sleep(200);
@@ -179,7 +179,7 @@ async function state(cfg) {
     const BATCH = 1000; // like one HikCentral page
     for (let i = 0; i < n; i += BATCH) {
         const batch = [];
-        for (let j = i; j < Math.min(n, i + BATCH); j++) batch.push(enqueue(d.dispatcher, c.makeEvent(people[j], 0, baseMs, 'state')));
+        for (let j = i; j < Math.min(n, i + BATCH); j++) batch.push(enqueue(d.outbox, c.makeEvent(people[j], 0, baseMs, 'state')));
         await Promise.all(batch);
         // keep the backlog bounded, as a real source would (about one page queued)
         await d.waitFor(i);
@@ -187,7 +187,7 @@ async function state(cfg) {
     await d.waitFor(n);
     const deliverMs = performance.now() - t0;
     lag.disable();
-    await d.dispatcher.close();
+    await d.outbox.close();
     d.client.destroy();
 
     gc();
@@ -195,14 +195,14 @@ async function state(cfg) {
     await c.sleep(500);
     gc();
     const after = process.memoryUsage();
-    // How much of the heap is the Dispatcher's in-memory mirror of every employee (the rest is the
-    // store's cache): drop the Dispatcher and collect.
+    // How much of the heap is the Outbox's in-memory mirror of every employee (the rest is the
+    // store's cache): drop the Outbox and collect.
     const counts = d.counts;
     d = undefined;
     gc();
     gc();
     await c.sleep(200);
-    const withoutDispatcher = process.memoryUsage();
+    const withoutOutbox = process.memoryUsage();
 
     // One more write marks the global scope dirty; close() flushes it (the same code as the 30 s timer's
     // flush). The histogram only counts a delay from its second tick on, so it runs a little before
@@ -229,7 +229,7 @@ async function state(cfg) {
     const file = path.join(storeHandle.dir, 'context', 'global', 'global.json');
     const fileBytes = fs.statSync(file).size;
     // Employees live in bucket keys (JSON strings): show the first employee's stored record.
-    const { bucketOf } = require('../dist/lib/humand/dispatcher');
+    const { bucketOf } = require('../dist/lib/humand/outbox/index');
     const bucket = JSON.parse(fs.readFileSync(file, 'utf8'))[KEY_PREFIX + 'b' + bucketOf(people[0].code)];
     const sample = bucket === undefined ? undefined : JSON.parse(bucket)[people[0].code];
 
@@ -255,7 +255,7 @@ async function state(cfg) {
         extraHeapMB: c.mb(after.heapUsed - before.heapUsed),
         heapTotalBeforeMB: c.mb(before.heapTotal),
         heapTotalAfterMB: c.mb(after.heapTotal),
-        dispatcherMirrorHeapMB: c.mb(after.heapUsed - withoutDispatcher.heapUsed),
+        outboxMirrorHeapMB: c.mb(after.heapUsed - withoutOutbox.heapUsed),
         memoryBefore: before,
         memoryAfter: after,
         lagDuringDeliveryP99Ms: c.round(lag.percentile(99) / 1e6, 1),
@@ -271,16 +271,16 @@ async function state(cfg) {
 /**
  * Event to Humand record at latency 0, concurrency 4: events arrive at a steady rate (below capacity,
  * so the figure is the path's latency, not a backlog's); measured to the simulator's receivedAt
- * (journal) and to the result the Dispatcher reports.
+ * (journal) and to the result the Outbox reports.
  */
 async function e2e(cfg) {
     const events = c.makeWorkload(cfg.employees, cfg.perEmployee, 'e2e');
-    await warmUp(cfg, 'dispatcher');
+    await warmUp(cfg, 'outbox');
     await c.resetSim(cfg.simUrl, cfg.latencyMs);
     const storeHandle = await openStore(cfg.store || 'memory');
     const sentAt = new Map();
     const resultLat = [];
-    const d = await newDispatcher(storeHandle.store, cfg.baseUrl, cfg.concurrency, (r) => {
+    const d = await newOutbox(storeHandle.store, cfg.baseUrl, cfg.concurrency, (r) => {
         const s = sentAt.get(r.item.id);
         if (s) resultLat.push(performance.now() - s.perf);
     });
@@ -292,7 +292,7 @@ async function e2e(cfg) {
             for (let k = 0; k < perTick && i < events.length; k++, i++) {
                 const e = events[i];
                 sentAt.set(e.id, { perf: performance.now(), wall: Date.now() });
-                enqueue(d.dispatcher, e).catch((err) => console.error(err));
+                enqueue(d.outbox, e).catch((err) => console.error(err));
             }
             if (i >= events.length) {
                 clearInterval(timer);
@@ -302,7 +302,7 @@ async function e2e(cfg) {
     });
     await d.waitFor(events.length);
     const ms = performance.now() - t0;
-    await d.dispatcher.close();
+    await d.outbox.close();
     d.client.destroy();
     await storeHandle.close();
     const journal = await c.simCall(cfg.simUrl, 'GET', '/__sim/journal');
@@ -345,4 +345,4 @@ if (require.main === module) {
     );
 }
 
-module.exports = { newDispatcher, enqueue, newClient, openStore };
+module.exports = { newOutbox, enqueue, newClient, openStore };

@@ -1,7 +1,7 @@
 'use strict';
 // Child process of the state benchmark: what holding 100,000 employees costs a freshly started
 // Node-RED-like process. Opens Node-RED's localfilesystem store on the directory the state run filled
-// (cache on: the whole scope is read into memory, as at Node-RED start-up), starts a Dispatcher on it
+// (cache on: the whole scope is read into memory, as at Node-RED start-up), starts a Outbox on it
 // (it loads the outbox) and reports RSS and heap before and after, with garbage collected.
 //   node --expose-gc bench/state-load.js <dir> <keyPrefix>
 const c = require('./common');
@@ -14,9 +14,9 @@ const c = require('./common');
     const before = process.memoryUsage();
     const t0 = performance.now();
     const { store, close } = await c.nodeRedGlobalStore({ module: 'localfilesystem', config: { dir, cache: true, flushInterval: 3600 } });
-    const { Dispatcher } = c.dist('lib/humand/dispatcher.js');
+    const { Outbox } = c.dist('lib/humand/outbox/index.js');
     const { RateLimiter } = c.dist('lib/backoff.js');
-    const d = new Dispatcher({ store, keyPrefix, client: () => 'not sending', limiter: new RateLimiter(0), dryRun: false, concurrency: 4 });
+    const d = new Outbox({ store, keyPrefix, client: () => 'not sending', limiter: new RateLimiter(0), dryRun: false, concurrency: 4 });
     await d.whenStarted();
     const loadMs = performance.now() - t0;
     gc();

@@ -1,5 +1,5 @@
 /**
- * Classification of Humand's answer to one clock request (SPEC 4.5, 8). Status first; 422 messages are
+ * Classification of Humand's answer to one clock request. Status first; 422 messages are
  * matched loosely because their exact texts are not public.
  */
 import { HttpResult, retryAfterMs } from '../http';

@@ -1,4 +1,4 @@
-/** Validation of what arrives at humand-clock: an attendance event with an employeeId (SPEC 3). */
+/** Validation of what arrives at humand-clock: an attendance event with an employeeId. */
 import { parseOffsetTime } from '../time';
 import { AttendanceEvent, Direction, isRecord } from '../types';
 

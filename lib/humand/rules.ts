@@ -1,5 +1,5 @@
 /**
- * Humand's rules, applied before a record is sent (SPEC 4.5): duplicate id, repeat swipe (debounce),
+ * Humand's rules, applied before a record is sent: duplicate id, repeat swipe (debounce),
  * unknown direction, same direction twice, out of order, and times in the future. Pure functions.
  */
 import { Direction } from '../types';

@@ -1,20 +1,24 @@
 /**
  * humand-clock: sends each attendance event to Humand as one clock-in or clock-out, exactly once and
  * in order per employee. A thin adapter: validation (lib/humand/input), the rules (lib/humand/rules)
- * and the persisted outbox (lib/humand/dispatcher, owned by the humand-server config node) do the work.
+ * and the persisted outbox (lib/humand/outbox, owned by the humand-server config node) do the work.
  */
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { isPersistentStore, storeExists } from '../../lib/context';
-import { HealthTracker, registerHealth, unregisterHealth } from '../../lib/health';
+import { HealthTracker } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { DEFAULT_COMMENT, renderComment } from '../../lib/humand/comment';
-import { Dispatcher, DispatchResult } from '../../lib/humand/dispatcher';
+import { Outbox, OutboxResult } from '../../lib/humand/outbox';
 import { checkInput } from '../../lib/humand/input';
 import { DEFAULT_RULES, NullDirectionPolicy, RuleOptions, SameDirectionPolicy } from '../../lib/humand/rules';
-import { parseOffsetTime, shortTime } from '../../lib/time';
+import { clockHealth, clockStatus, resultMessage } from '../../lib/humand/status';
+import { attachHealth } from '../../lib/kit/health';
+import { migrateNodeConfig } from '../../lib/kit/migrate';
+import { NodeStatus, StatusValue } from '../../lib/kit/status';
+import { checkStore } from '../../lib/kit/store';
 import { errorMessage } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
 import { clampedNumber } from '../../lib/config';
+import { MIGRATIONS } from './migrations';
 
 interface HumandClockDef extends NodeDef {
     server: string;
@@ -28,12 +32,11 @@ interface HumandClockDef extends NodeDef {
     dryRun: boolean;
 }
 
-const STATUS_THROTTLE_MS = 250;
-
 export = function (RED: NodeAPI): void {
-    function HumandClock(this: Node, config: HumandClockDef): void {
-        RED.nodes.createNode(this, config);
+    function HumandClock(this: Node, def: HumandClockDef): void {
+        RED.nodes.createNode(this, def);
         const node = this;
+        const config = migrateNodeConfig(node, def as unknown as HumandClockDef & Record<string, unknown>, MIGRATIONS);
         const server = RED.nodes.getNode(config.server) as HumandServerNode | null;
         const store = (config.store || '').trim();
         const dryRun = config.dryRun === true;
@@ -46,81 +49,33 @@ export = function (RED: NodeAPI): void {
         const template = typeof config.comment === 'string' && config.comment.trim() !== '' ? config.comment : DEFAULT_COMMENT;
         const concurrency = Math.floor(clampedNumber(config.concurrency, 4, 1));
         const health = new HealthTracker();
-        let statusTimer: NodeJS.Timeout | undefined;
-        let closed = false;
         let fatal: string | undefined;
-        let dispatcher: Dispatcher | undefined;
+        let outbox: Outbox | undefined;
 
-        const contextStorage = (RED.settings as unknown as { contextStorage?: unknown }).contextStorage;
-        if (!storeExists(contextStorage, store)) {
-            node.warn(RED._('humand-clock.warn.unknownStore', { store }));
-        }
-        if (!isPersistentStore(contextStorage, store)) {
-            node.warn(RED._('humand-clock.warn.notPersistent'));
-        }
+        checkStore(RED, node, 'humand-clock', store);
 
-        function setStatus(): void {
-            if (closed) return;
-            if (fatal) {
-                node.status({ fill: 'red', shape: 'ring', text: fatal });
-                return;
-            }
-            if (!dispatcher) return;
-            const s = dispatcher.stats();
+        const status = new NodeStatus(node, (): StatusValue | undefined => {
+            if (fatal) return { fill: 'red', shape: 'ring', text: fatal };
+            if (!outbox) return undefined;
+            const s = clockStatus(outbox.stats(), Date.now());
             const prefix = dryRun ? RED._('humand-clock.status.dryRun') + ' · ' : '';
-            if (s.paused) {
-                node.status({ fill: 'red', shape: 'ring', text: prefix + RED._('humand-clock.status.authFailed', { queued: String(s.queued) }) });
-            } else if (s.queued > 0 && s.nextRetryAt !== undefined && s.inFlight === 0) {
-                const secs = Math.max(0, Math.ceil((s.nextRetryAt - Date.now()) / 1000));
-                node.status({ fill: 'yellow', shape: 'ring', text: prefix + RED._('humand-clock.status.retry', { queued: String(s.queued), secs: String(secs) }) });
-            } else if (s.queued > 0) {
-                node.status({ fill: 'blue', shape: 'dot', text: prefix + RED._('humand-clock.status.sending', { queued: String(s.queued) }) });
-            } else if (s.last) {
-                const parsed = parseOffsetTime(s.last.time);
-                node.status({ fill: 'green', shape: 'dot', text: `${prefix}${s.last.action} · ${s.last.name} · ${parsed ? shortTime(parsed.dt) : ''}` });
-            } else {
-                node.status({ fill: 'green', shape: 'ring', text: prefix + RED._('humand-clock.status.ready') });
-            }
-        }
+            return { fill: s.fill, shape: s.shape, text: prefix + (s.key ? RED._(`humand-clock.status.${s.key}`, s.data) : s.text ?? '') };
+        });
+        const scheduleStatus = (): void => status.update();
 
-        function scheduleStatus(): void {
-            if (statusTimer || closed) return;
-            statusTimer = setTimeout(() => {
-                statusTimer = undefined;
-                setStatus();
-            }, STATUS_THROTTLE_MS);
-        }
-
-        function resultMessage(result: DispatchResult): NodeMessage {
-            const msg: NodeMessage & Record<string, unknown> = {
-                topic: result.item.meta.topic ?? result.item.employeeId,
-                payload: { ...result.item.event },
-            };
-            if (result.item.meta.msgid) msg._msgid = result.item.meta.msgid;
-            if (result.item.meta.backfill) msg.backfill = true;
-            if (result.humand) msg.humand = result.humand;
-            return msg;
-        }
-
-        function onResult(result: DispatchResult): void {
-            const msg = resultMessage(result) as NodeMessage & Record<string, unknown>;
+        function onResult(result: OutboxResult): void {
+            const { output, msg } = resultMessage(result);
             if (result.delivered) {
                 health.success();
                 health.count(result.kind === 'dry-run' ? 'dryRun' : 'delivered');
-                (msg.payload as Record<string, unknown>).humand = result.humand ?? { status: 0 };
-                node.send([msg, null]);
+            } else if (result.kind === 'skipped') {
+                health.count('skipped');
             } else {
-                msg.reason = result.reason;
-                msg.reasonCode = result.code;
-                if (result.kind === 'skipped') {
-                    health.count('skipped');
-                } else {
-                    health.count('failed');
-                    health.failure(result.reason ?? 'rejected');
-                    node.error(result.reason ?? 'rejected', msg);
-                }
-                node.send([null, msg]);
+                health.count('failed');
+                health.failure(result.reason ?? 'rejected');
+                node.error(result.reason ?? 'rejected', msg);
             }
+            node.send(output === 0 ? [msg as NodeMessage, null] : [null, msg as NodeMessage]);
             scheduleStatus();
         }
 
@@ -130,45 +85,28 @@ export = function (RED: NodeAPI): void {
             const client = server.getClient();
             if (typeof client === 'string' && !dryRun) fatal = client;
             try {
-                dispatcher = server.getDispatcher(store, dryRun, { concurrency });
-                dispatcher.attach(node.id, onResult);
-                dispatcher.on('change', scheduleStatus);
-                dispatcher.whenStarted().then(
+                outbox = server.getOutbox(store, dryRun, { concurrency });
+                outbox.attach(node.id, onResult);
+                outbox.on('change', scheduleStatus);
+                outbox.whenStarted().then(
                     () => scheduleStatus(),
                     (err: unknown) => {
                         fatal = RED._('humand-clock.status.storeFailed');
                         node.error(RED._('humand-clock.errors.load', { error: errorMessage(err) }), { topic: 'outbox', payload: errorMessage(err) });
-                        setStatus();
+                        status.refresh();
                     },
                 );
             } catch (err) {
                 fatal = errorMessage(err);
             }
         }
-        setStatus();
+        status.refresh();
 
-        registerHealth(node.id, () => {
-            const s = dispatcher?.stats();
-            return {
-                id: node.id,
-                type: 'humand-clock',
-                name: node.name || 'humand-clock',
-                lastSuccess: health.lastSuccess,
-                queue: s?.queued ?? 0,
-                oldestQueuedAt: s?.oldestQueuedAt,
-                paused: s?.paused !== undefined || fatal !== undefined,
-                nextRetryAt: s?.nextRetryAt,
-                lastError: fatal ?? s?.paused?.message ?? s?.lastError ?? health.lastError,
-                lastErrorAt: health.lastErrorAt,
-                failingSince: health.failingSince,
-                counts: { ...health.counts },
-                details: { dryRun, inFlight: s?.inFlight ?? 0 },
-            };
-        }, () => dispatcher?.retryNow());
+        attachHealth(node, () => clockHealth(node, outbox?.stats(), health, fatal, dryRun), () => outbox?.retryNow());
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
             if (msg.topic === 'retry') {
-                dispatcher?.retryNow();
+                outbox?.retryNow();
                 done();
                 return;
             }
@@ -179,14 +117,14 @@ export = function (RED: NodeAPI): void {
                 done();
                 return;
             }
-            if (!dispatcher || fatal) {
+            if (!outbox || fatal) {
                 const reason = fatal ?? RED._('humand-clock.status.noServer');
                 done(new Error(reason));
                 return;
             }
             const event = check.event;
             const backfill = (msg as Record<string, unknown>).backfill === true;
-            dispatcher
+            outbox
                 .enqueue(
                     event,
                     { origin: node.id, topic: typeof msg.topic === 'string' ? msg.topic : event.employeeId, msgid: msg._msgid, backfill },
@@ -208,13 +146,10 @@ export = function (RED: NodeAPI): void {
         });
 
         node.on('close', (_removed: boolean, done: () => void) => {
-            closed = true;
-            if (statusTimer) clearTimeout(statusTimer);
-            statusTimer = undefined;
-            unregisterHealth(node.id);
-            if (dispatcher) {
-                dispatcher.detach(node.id);
-                dispatcher.off('change', scheduleStatus);
+            status.close();
+            if (outbox) {
+                outbox.detach(node.id);
+                outbox.off('change', scheduleStatus);
             }
             done();
         });

@@ -1,7 +1,8 @@
 /** Types shared by humand-server and the nodes that use it. */
 import type { Node, NodeDef } from 'node-red';
 import type { HumandClient } from '../../lib/humand/client';
-import type { Dispatcher, DispatcherOptions } from '../../lib/humand/dispatcher';
+import type { Outbox, OutboxOptions } from '../../lib/humand/outbox';
+import type { ConnectionApi } from '../../lib/kit/connection';
 
 export interface HumandServerDef extends NodeDef {
     baseUrl: string;
@@ -16,11 +17,10 @@ export interface HumandServerCredentials {
     apiKey?: string;
 }
 
-export interface HumandServerNode extends Node<HumandServerCredentials> {
-    /** The configured client, or an error text when it cannot be built (no API key, bad URL). */
-    getClient(): HumandClient | string;
-    /** The shared outbox dispatcher for a context store (and dry-run flag), created on first use. */
-    getDispatcher(store: string, dryRun: boolean, options: Pick<DispatcherOptions, 'concurrency'>): Dispatcher;
+/** getClient: the shared client, or an error text when it cannot be built (no API key, bad URL); createClient: one the caller owns. */
+export interface HumandServerNode extends Node<HumandServerCredentials>, ConnectionApi<HumandClient> {
+    /** The shared outbox for a context store (and dry-run flag), created on first use. */
+    getOutbox(store: string, dryRun: boolean, options: Pick<OutboxOptions, 'concurrency'>): Outbox;
     /** Context-key namespace for state kept on behalf of this Humand tenant. */
     stateNamespace: string;
 }

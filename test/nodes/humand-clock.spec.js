@@ -60,7 +60,7 @@ describe('humand-clock', function () {
     /** Waits (real I/O) until the outbox has an employee waiting on a back-off or hold timer. */
     async function waitingRetry(n = 1) {
         const server = helper.getNode('s1');
-        await until(() => server.getDispatcher('', false, { concurrency: 1 }).stats().waiting >= n);
+        await until(() => server.getOutbox('', false, { concurrency: 1 }).stats().waiting >= n);
     }
 
     async function load(f, creds = { s1: { apiKey: KEY } }, stores) {
@@ -87,6 +87,22 @@ describe('humand-clock', function () {
         rec.time.should.equal(ok[0].payload.time);
         ok[0].payload.humand.should.containEql({ action: 'in', status: 201 });
         ok[0].topic.should.equal('p00123');
+    });
+
+    it('a flow saved by this release (version 1) and one saved before versioning (no version) behave alike', async function () {
+        const full = { version: 1, name: '', store: '', debounce: 0, futureTolerance: 120, nullDirection: 'toggle', sameDirection: 'send', concurrency: 4, comment: '{{source}} · {{device}}', dryRun: false };
+        const results = [];
+        for (const props of [full, { version: undefined }, { version: 0 }]) {
+            const { c1, ok } = await load(flow(baseUrl, props));
+            c1.receive({ payload: evt('m:' + results.length, ['00123', '00456', '00789'][results.length], 5) });
+            await until(() => ok.length === 1);
+            results.push({ humand: ok[0].payload.humand.action, comment: sim.journal[sim.journal.length - 1].comment, warned: c1.warn.args.some((a) => /newer/.test(String(a[0]))) });
+            await helper.unload();
+            await resetContext();
+        }
+        results.map((r) => r.comment).should.eql(['HikCentral · Main door', 'HikCentral · Main door', 'HikCentral · Main door']);
+        results.map((r) => r.warned).should.eql([false, false, false]);
+        results.map((r) => r.humand).should.eql(['in', 'in', 'in']);
     });
 
     it('alternates unknown directions and keeps per-employee order', async function () {
@@ -219,7 +235,7 @@ describe('humand-clock', function () {
         ok.length.should.equal(0);
         ko.length.should.equal(0);
         const server = helper.getNode('s1');
-        server.getDispatcher('', false, { concurrency: 1 }).stats().queued.should.equal(1);
+        server.getOutbox('', false, { concurrency: 1 }).stats().queued.should.equal(1);
     });
 
     it('holds a future event until due and does not send it early', async function () {
@@ -350,7 +366,7 @@ describe('humand-clock against a misbehaving server', function () {
         const ok = collect(helper.getNode('ok'));
         const heapBefore = process.memoryUsage().heapUsed;
         helper.getNode('c1').receive({ payload: evt('big1', '00123', 5, 'in') });
-        const d = helper.getNode('s1').getDispatcher('', false, { concurrency: 1 });
+        const d = helper.getNode('s1').getOutbox('', false, { concurrency: 1 });
         await until(() => d.stats().lastError, { ms: 20000 });
         d.stats().lastError.should.match(/larger than the allowed maximum/);
         (process.memoryUsage().heapUsed - heapBefore).should.be.below(120 * 1024 * 1024);
@@ -371,7 +387,7 @@ describe('humand-clock against a misbehaving server', function () {
         await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: KEY } });
         const ok = collect(helper.getNode('ok'));
         helper.getNode('c1').receive({ payload: evt('rst1', '00123', 5, 'in') });
-        const d = helper.getNode('s1').getDispatcher('', false, { concurrency: 1 });
+        const d = helper.getNode('s1').getOutbox('', false, { concurrency: 1 });
         await until(() => d.stats().lastError);
         d.stats().lastError.should.match(/connection|socket|reset|network/i);
         d.retryNow();
@@ -412,7 +428,7 @@ describe('health endpoint', function () {
         await helper.load([humandServer, humandClock], flow(baseUrl), { s1: { apiKey: 'wrong-secret' } });
         helper.getNode('c1').receive({ payload: evt('hh2', '00456', 5, 'in') });
         const server = helper.getNode('s1');
-        await until(() => server.getDispatcher('', false, { concurrency: 1 }).stats().paused);
+        await until(() => server.getOutbox('', false, { concurrency: 1 }).stats().paused);
         res = await helper.request().get('/attendance-bridge/health').expect(503);
         res.body.status.should.equal('failing');
         res.body.nodes.find((n) => n.id === 'c1').problem.should.match(/paused: authentication failed \(HTTP 401\)/);

@@ -31,6 +31,34 @@ describe('humand-server', function () {
         client.config.clockInPath.should.equal('/time-tracking/entries/clockIn');
     });
 
+    it('a flow saved by this release (version 1) and one saved before versioning (no version, version 0) read alike', async function () {
+        await helper.load(humandServer, [
+            { id: 'v1', type: 'humand-server', version: 1, name: '', baseUrl: 'https://api-prod.humand.co/public/api/v1', clockInPath: '/time-tracking/entries/clockIn', clockOutPath: '/time-tracking/entries/clockOut', timeout: 15, rateLimit: 10, namespace: '' },
+            { id: 'none', type: 'humand-server' },
+            { id: 'v0', type: 'humand-server', version: 0 },
+        ], { v1: { apiKey: 'k-123' }, none: { apiKey: 'k-123' }, v0: { apiKey: 'k-123' } });
+        const configs = ['v1', 'none', 'v0'].map((id) => helper.getNode(id).getClient().config);
+        configs[1].should.eql(configs[0]);
+        configs[2].should.eql(configs[0]);
+        helper.getNode('none').stateNamespace.should.equal(helper.getNode('v1').stateNamespace);
+    });
+
+    it('getClient shares one client; createClient gives a new one the caller owns', async function () {
+        await helper.load(humandServer, [{ id: 's1', type: 'humand-server', baseUrl }], { s1: { apiKey: 'k-123' } });
+        const s1 = helper.getNode('s1');
+        s1.getClient().should.equal(s1.getClient());
+        const own = s1.createClient();
+        own.should.not.equal(s1.getClient());
+        own.destroy();
+    });
+
+    it('test connection uses the dialog\'s clock paths and base URL like the node (one settings reader)', async function () {
+        await helper.load(humandServer, [{ id: 's1', type: 'humand-server', baseUrl }], {});
+        const res = await helper.request().post('/attendance-bridge/humand-server/test')
+            .send({ baseUrl, clockInPath: '/in', clockOutPath: '/out', timeout: 5, credentials: { apiKey: 'k-123' } }).expect(200);
+        res.body.ok.should.be.true();
+    });
+
     it('reports a missing API key instead of building a client', async function () {
         await helper.load(humandServer, [{ id: 's1', type: 'humand-server', baseUrl }], {});
         helper.getNode('s1').getClient().should.be.a.String().and.match(/noKey|API key/);

@@ -1,7 +1,7 @@
 'use strict';
 const should = require('should');
 const sinon = require('sinon');
-const { Dispatcher, bucketOf } = require('../../dist/lib/humand/dispatcher');
+const { Outbox, bucketOf } = require('../../dist/lib/humand/outbox');
 
 /** What the store holds for one employee (employees live in bucket keys, each a JSON string). */
 function stored(store, emp) {
@@ -45,20 +45,20 @@ function iso(minutes) {
     return d.toISOString().replace('Z', '-03:00');
 }
 
-describe('humand outbox dispatcher', function () {
+describe('humand outbox', function () {
     let clock;
-    let dispatchers;
+    let outboxes;
     beforeEach(function () {
         clock = sinon.useFakeTimers({ now: T0 + 3600000, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-        dispatchers = [];
+        outboxes = [];
     });
     afterEach(async function () {
-        for (const d of dispatchers) await d.close();
+        for (const d of outboxes) await d.close();
         clock.restore();
     });
 
     function make(store, client, extra = {}) {
-        const d = new Dispatcher({
+        const d = new Outbox({
             store,
             keyPrefix: 'ab_',
             client: () => client,
@@ -70,7 +70,7 @@ describe('humand outbox dispatcher', function () {
         });
         const results = [];
         d.attach('n1', (r) => results.push(r));
-        dispatchers.push(d);
+        outboxes.push(d);
         return { d, results };
     }
     const meta = { origin: 'n1' };
@@ -280,8 +280,8 @@ describe('humand outbox dispatcher', function () {
 
     it('pauses with the reason when the client cannot be built (no API key)', async function () {
         const store = memoryStore();
-        const d = new Dispatcher({ store, keyPrefix: 'ab_', client: () => 'No API key configured', limiter: new RateLimiter(0), dryRun: false, concurrency: 1 });
-        dispatchers.push(d);
+        const d = new Outbox({ store, keyPrefix: 'ab_', client: () => 'No API key configured', limiter: new RateLimiter(0), dryRun: false, concurrency: 1 });
+        outboxes.push(d);
         await d.enqueue(event('A', 1, 0), meta, rules, '');
         await clock.tickAsync(10);
         d.stats().paused.message.should.equal('No API key configured');
@@ -307,7 +307,7 @@ describe('humand outbox dispatcher', function () {
         for (let i = 0; i < n; i++) await d.enqueue(event('E' + i, 1, 0, 'in'), meta, rules, '');
         await clock.tickAsync(50);
         results.length.should.equal(n);
-        d.records.size.should.be.belowOrEqual(20);
+        d.employees.records.size.should.be.belowOrEqual(20);
         should(d.state('E0')).be.undefined(); // evicted from memory, still in the store
         stored(store, 'E0').l[0].should.equal('in');
         // The evicted employee's next event toggles from the stored state, and a re-sent id is a duplicate.
@@ -324,10 +324,10 @@ describe('humand outbox dispatcher', function () {
         await d.enqueue(event('A', 1, 0, 'in'), meta, rules, '');
         await clock.tickAsync(10);
         // Simulate the memory trim running between reading the employee and storing the event.
-        const original = d.recordFor.bind(d);
-        d.recordFor = async (employeeId) => {
+        const original = d.employees.recordFor.bind(d.employees);
+        d.employees.recordFor = async (employeeId) => {
             const record = await original(employeeId);
-            d.records.delete(employeeId);
+            d.employees.records.delete(employeeId);
             return record;
         };
         (await d.enqueue(event('A', 2, 20), meta, rules, '')).queued.should.be.true();
