@@ -7,7 +7,7 @@ import type { HumandUser, UsersPage } from '../humand/client';
 import { normaliseKey } from './table';
 
 export type HumandField = 'employeeInternalId' | 'email' | 'id';
-export const HUMAND_FIELDS: HumandField[] = ['employeeInternalId', 'email', 'id'];
+const HUMAND_FIELDS: HumandField[] = ['employeeInternalId', 'email', 'id'];
 
 export function isHumandField(value: unknown): value is HumandField {
     return typeof value === 'string' && (HUMAND_FIELDS as string[]).includes(value);

@@ -22,8 +22,11 @@ export interface DirectoryServiceOptions {
     now?: () => number;
     /** Called whenever the state changes (for status). */
     onChange?: () => void;
-    /** A refresh failed (the previous directory is kept). */
-    onRefreshError?: (message: string) => void;
+    /**
+     * A refresh failed (the previous directory is kept). `asked` is true when a caller of refresh()
+     * waits for this attempt and receives the failure itself (e.g. msg.topic "refresh").
+     */
+    onRefreshError?: (message: string, asked: boolean) => void;
     /** Saving the cache failed: the directory is used but will not survive a restart. */
     onCacheError?: (message: string) => void;
 }
@@ -53,6 +56,8 @@ export class DirectoryService {
     private running: Promise<void> | undefined;
     private abort: AbortController | undefined;
     private consecutiveFailures = 0;
+    /** Whether a caller of refresh() waits for the attempt now running. */
+    private asked = false;
     private closed = false;
     /** Resolves once the cache is read and, when there was no usable cache, the first refresh ended. */
     readonly ready: Promise<void>;
@@ -90,10 +95,10 @@ export class DirectoryService {
                 return;
             }
             // Stale: refresh in the background; events use the cached copy meanwhile.
-            void this.refresh().catch(() => undefined);
+            void this.run(false).catch(() => undefined);
             return;
         }
-        await this.refresh().catch(() => undefined);
+        await this.run(false).catch(() => undefined);
     }
 
     private schedule(delayMs: number): void {
@@ -102,14 +107,22 @@ export class DirectoryService {
         this.s.nextRefreshAt = this.now() + delayMs;
         this.timer = setTimeout(() => {
             this.timer = undefined;
-            void this.refresh().catch(() => undefined);
+            void this.run(false).catch(() => undefined);
         }, Math.max(0, delayMs));
     }
 
     /** Reloads now (joins a refresh already running). Rejects with the reason when it fails. */
     refresh(): Promise<void> {
+        return this.run(true);
+    }
+
+    private run(asked: boolean): Promise<void> {
         if (this.closed) return Promise.reject(new Error('closed'));
-        if (this.running) return this.running;
+        if (this.running) {
+            if (asked) this.asked = true;
+            return this.running;
+        }
+        this.asked = asked;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
         this.s.nextRefreshAt = undefined;
@@ -157,7 +170,7 @@ export class DirectoryService {
             this.schedule(
                 Math.min(this.opts.refreshMs, backoffDelay(this.consecutiveFailures, { ...FAILURE_BACKOFF, maxMs: this.opts.refreshMs })),
             );
-            this.opts.onRefreshError?.(message);
+            this.opts.onRefreshError?.(message, this.asked);
             throw err instanceof Error ? err : new Error(message);
         } finally {
             this.abort = undefined;
