@@ -6,7 +6,7 @@
 import type { UnmappedResult } from './lookup';
 
 /** Distinct unmapped values logged per directory refresh. */
-export const MAX_WARNED = 200;
+const MAX_WARNED = 200;
 
 export class WarnOnce {
     private warned = new Set<string>();
