@@ -29,8 +29,6 @@ import type { IdentityMapDef } from './types';
 /** How long events wait for the very first directory load before being handled with what there is. */
 const FIRST_LOAD_WAIT_MS = 30_000;
 
-type Out = NodeMessageInFlow & Record<string, unknown>;
-
 export = function (RED: NodeAPI): void {
     const t: Translate = (key, data) => RED._(key, data);
 
@@ -88,7 +86,7 @@ export = function (RED: NodeAPI): void {
         }
 
         function handle(msg: NodeMessageInFlow, send: (m: Array<NodeMessage | null>) => void): void {
-            const out = msg as Out;
+            const out = msg as NodeMessageInFlow & Record<string, unknown>;
             const sources = { table, directory: service?.state().directory, fallback: s.fallback };
             const result = lookupMessage(msg, s, sources, (path) => RED.util.getMessageProperty(msg, path));
             if (result.ok) {
