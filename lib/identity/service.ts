@@ -18,8 +18,6 @@ export interface DirectoryServiceOptions {
     refreshMs: number;
     /** The client, or why there is none (e.g. "no API key"). Asked on every refresh. */
     source: () => UsersSource | string;
-    pageSize?: number;
-    now?: () => number;
     /** Called whenever the state changes (for status). */
     onChange?: () => void;
     /**
@@ -36,22 +34,21 @@ export interface DirectoryState {
     refreshedAt?: number;
     /** Where the current directory came from. */
     origin?: 'cache' | 'humand';
-    refreshing: boolean;
     lastError?: string;
     lastErrorAt?: number;
     failingSince?: number;
     lastSuccess?: number;
     nextRefreshAt?: number;
     refreshes: number;
-    failures: number;
 }
 
 const FAILURE_BACKOFF = { baseMs: 30_000, jitter: 0.2 };
+/** Users per GET /users page. */
+const PAGE_SIZE = 50;
 
 export class DirectoryService {
     private readonly opts: DirectoryServiceOptions;
-    private readonly now: () => number;
-    private readonly s: DirectoryState = { refreshing: false, refreshes: 0, failures: 0 };
+    private readonly s: DirectoryState = { refreshes: 0 };
     private timer: NodeJS.Timeout | undefined;
     private running: Promise<void> | undefined;
     private abort: AbortController | undefined;
@@ -64,7 +61,6 @@ export class DirectoryService {
 
     constructor(options: DirectoryServiceOptions) {
         this.opts = options;
-        this.now = options.now ?? Date.now;
         this.ready = this.start();
     }
 
@@ -89,7 +85,7 @@ export class DirectoryService {
             this.s.refreshedAt = cached.refreshedAt;
             this.s.origin = 'cache';
             this.changed();
-            const age = this.now() - cached.refreshedAt;
+            const age = Date.now() - cached.refreshedAt;
             if (age >= 0 && age < this.opts.refreshMs) {
                 this.schedule(this.opts.refreshMs - age);
                 return;
@@ -104,7 +100,7 @@ export class DirectoryService {
     private schedule(delayMs: number): void {
         if (this.closed) return;
         if (this.timer) clearTimeout(this.timer);
-        this.s.nextRefreshAt = this.now() + delayMs;
+        this.s.nextRefreshAt = Date.now() + delayMs;
         this.timer = setTimeout(() => {
             this.timer = undefined;
             void this.run(false).catch(() => undefined);
@@ -126,11 +122,9 @@ export class DirectoryService {
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
         this.s.nextRefreshAt = undefined;
-        this.s.refreshing = true;
         this.changed();
         const run = this.load().finally(() => {
             this.running = undefined;
-            this.s.refreshing = false;
             this.changed();
         });
         this.running = run;
@@ -142,9 +136,9 @@ export class DirectoryService {
         try {
             if (typeof source === 'string') throw new Error(source);
             this.abort = new AbortController();
-            const result = await fetchAllUsers(source, { pageSize: this.opts.pageSize ?? 50, signal: this.abort.signal });
+            const result = await fetchAllUsers(source, { pageSize: PAGE_SIZE, signal: this.abort.signal });
             if (this.closed) return;
-            const at = this.now();
+            const at = Date.now();
             this.s.directory = buildDirectory(result.users, this.opts.field);
             this.s.refreshedAt = at;
             this.s.origin = 'humand';
@@ -161,11 +155,10 @@ export class DirectoryService {
         } catch (err) {
             if (this.closed) return;
             const message = errorMessage(err);
-            const at = this.now();
+            const at = Date.now();
             this.s.lastError = message;
             this.s.lastErrorAt = at;
             if (this.s.failingSince === undefined) this.s.failingSince = at;
-            this.s.failures++;
             this.consecutiveFailures++;
             this.schedule(
                 Math.min(this.opts.refreshMs, backoffDelay(this.consecutiveFailures, { ...FAILURE_BACKOFF, maxMs: this.opts.refreshMs })),
