@@ -67,26 +67,6 @@ export function safeKey(value: string): string {
     return out;
 }
 
-/** The inverse of safeKey (undefined when the text is not a safeKey output). */
-export function unsafeKey(key: string): string | undefined {
-    let out = '';
-    for (let i = 0; i < key.length; i++) {
-        const ch = key[i];
-        if (ch !== '_') {
-            if (!/[A-Za-z0-9]/.test(ch)) return undefined;
-            out += ch;
-            continue;
-        }
-        const end = key.indexOf('_', i + 1);
-        if (end < 0) return undefined;
-        const code = parseInt(key.slice(i + 1, end), 16);
-        if (!Number.isFinite(code) || key.slice(i + 1, end) === '') return undefined;
-        out += String.fromCodePoint(code);
-        i = end;
-    }
-    return out;
-}
-
 /** Short stable hash for namespacing context keys, e.g. by server URL. */
 export function shortHash(value: string): string {
     return createHash('sha256').update(value).digest('hex').slice(0, 10);

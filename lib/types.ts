@@ -1,4 +1,4 @@
-/** Shared types: the attendance event every source emits (SPEC section 3). */
+/** Shared types: the attendance event every source emits, and two small guards. */
 
 export type Direction = 'in' | 'out';
 
@@ -26,9 +26,6 @@ export interface AttendanceEvent {
     /** Humand employeeInternalId, added by identity-map. An opaque string: leading zeros matter. */
     employeeId?: string;
 }
-
-/** A plain JSON value, what context stores can keep. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

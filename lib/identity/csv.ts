@@ -1,10 +1,11 @@
 /**
  * CSV for the identity-map table: parse what spreadsheets write (Excel in Spanish uses ";" because
  * "," is the decimal separator; UTF-8 files may start with a BOM; quoted fields may hold the
- * separator, doubled quotes and line breaks) and write it back. Values stay strings: "000123"
- * keeps its zeros.
+ * separator, doubled quotes and line breaks). Values stay strings: "000123" keeps its zeros.
+ * The editor writes its CSV export itself.
  */
-import { TableEntry } from './table';
+import { errorMessage, isRecord } from '../types';
+import { TableEntry, TableIssue, validateTable } from './table';
 
 export type Separator = ',' | ';' | '\t';
 
@@ -155,14 +156,18 @@ export function parseMappingCsv(text: string, separator?: Separator): MappingCsv
     return { entries, separator: sep, header, shortRows };
 }
 
-function quote(value: string, sep: Separator): string {
-    if (value.includes(sep) || /["\r\n]/.test(value) || value !== value.trim()) return '"' + value.replace(/"/g, '""') + '"';
-    return value;
-}
+/** The answer of the editor's CSV import route: the parsed rows and the table's problems, or why not. */
+export type CsvImportAnswer = ({ ok: true; issues: TableIssue[] } & MappingCsv) | { ok: false; message: string };
 
-/** Writes the table with a header row, CRLF line ends (what Excel expects) and no BOM (callers add it for files). */
-export function formatMappingCsv(entries: TableEntry[], separator: Separator = ';'): string {
-    const lines = [['sourceId', 'employeeId'].join(separator)];
-    for (const e of entries) lines.push(quote(e.source ?? '', separator) + separator + quote(e.target ?? '', separator));
-    return lines.join('\r\n') + '\r\n';
+/** Parses the body of the editor's CSV import ({text, separator?}): one parser for editor and tests. */
+export function csvImport(body: unknown): CsvImportAnswer {
+    try {
+        const b = isRecord(body) ? body : {};
+        const text = typeof b.text === 'string' ? b.text : '';
+        const sep = b.separator === ';' || b.separator === ',' || b.separator === '\t' ? b.separator : undefined;
+        const parsed = parseMappingCsv(text, sep);
+        return { ok: true, ...parsed, issues: validateTable(parsed.entries) };
+    } catch (err) {
+        return { ok: false, message: errorMessage(err) };
+    }
 }

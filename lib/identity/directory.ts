@@ -7,7 +7,7 @@ import type { HumandUser, UsersPage } from '../humand/client';
 import { normaliseKey } from './table';
 
 export type HumandField = 'employeeInternalId' | 'email' | 'id';
-export const HUMAND_FIELDS: HumandField[] = ['employeeInternalId', 'email', 'id'];
+const HUMAND_FIELDS: HumandField[] = ['employeeInternalId', 'email', 'id'];
 
 export function isHumandField(value: unknown): value is HumandField {
     return typeof value === 'string' && (HUMAND_FIELDS as string[]).includes(value);
@@ -114,14 +114,14 @@ export interface UsersSource {
 
 export interface FetchOptions {
     pageSize?: number;
-    /** Safety stop; default 10,000 pages (500,000 users at 50 a page). */
-    maxPages?: number;
     signal?: AbortSignal;
 }
 
+/** Safety stop: 10,000 pages (500,000 users at 50 a page). */
+const MAX_PAGES = 10000;
+
 export interface FetchResult {
     users: DirectoryUser[];
-    pages: number;
     /** Users Humand listed that have no employeeInternalId (left out). */
     withoutEmployeeId: number;
 }
@@ -133,7 +133,6 @@ export interface FetchResult {
  */
 export async function fetchAllUsers(source: UsersSource, options: FetchOptions = {}): Promise<FetchResult> {
     const pageSize = options.pageSize ?? 50;
-    const maxPages = options.maxPages ?? 10000;
     const seen = new Map<string, DirectoryUser>();
     let withoutEmployeeId = 0;
     let read = 0;
@@ -142,7 +141,7 @@ export async function fetchAllUsers(source: UsersSource, options: FetchOptions =
     for (;;) {
         if (options.signal?.aborted) throw new Error('aborted');
         page++;
-        if (page > maxPages) throw new Error(`Humand users list: more than ${maxPages} pages, stopped`);
+        if (page > MAX_PAGES) throw new Error(`Humand users list: more than ${MAX_PAGES} pages, stopped`);
         const res = await source.users(page, pageSize, options.signal);
         if (res.users.length === 0) break;
         const first = JSON.stringify(res.users[0]);
@@ -161,7 +160,7 @@ export async function fetchAllUsers(source: UsersSource, options: FetchOptions =
         }
         if (read >= res.count) break;
     }
-    return { users: [...seen.values()], pages: page, withoutEmployeeId };
+    return { users: [...seen.values()], withoutEmployeeId };
 }
 
 /** Cached form: compact rows so 100,000 users stay a few MB in the context store. */

@@ -5,6 +5,7 @@
  */
 import type { Directory, DirectoryUser } from './directory';
 import type { MappingTable } from './table';
+import { errorMessage, isRecord } from '../types';
 
 export type LookupVia = 'table' | 'directory' | 'fallback';
 export type ReasonCode = 'unmapped' | 'ambiguous' | 'inactive' | 'invalid';
@@ -107,6 +108,40 @@ export function resolveIdentity(raw: unknown, field: string, sources: LookupSour
 
     if (sources.fallback) return { ok: true, employeeId: value, via: 'fallback' };
     return { ok: false, code: 'unmapped', detail: 'notFound', params: { value, field } };
+}
+
+/** Where the looked-up value is: a field of the event's person, or any msg property path. */
+export interface LookupPlace {
+    lookup: 'person.code' | 'person.id' | 'person.name' | 'msg';
+    /** The msg property path (without "msg.") when lookup is "msg". */
+    lookupPath: string;
+    /** The field as reasons name it, e.g. "person.code" or "msg.payload.raw.cardNo". */
+    fieldLabel: string;
+}
+
+/**
+ * Looks up the employee for one message: its payload must be an event (an object); the value is
+ * read from the place (`readPath` reads a msg property path and may throw) and then resolved.
+ */
+export function lookupMessage(
+    msg: { payload?: unknown },
+    place: LookupPlace,
+    sources: LookupSources,
+    readPath: (path: string) => unknown,
+): LookupResult {
+    if (!isRecord(msg.payload)) return { ok: false, code: 'invalid', detail: 'notEvent', params: {} };
+    let raw: unknown;
+    if (place.lookup === 'msg') {
+        try {
+            raw = readPath(place.lookupPath);
+        } catch (err) {
+            return { ok: false, code: 'invalid', detail: 'badPath', params: { field: place.lookupPath, error: errorMessage(err) } };
+        }
+    } else {
+        const person = msg.payload.person;
+        raw = isRecord(person) ? person[place.lookup.slice('person.'.length)] : undefined;
+    }
+    return resolveIdentity(raw, place.fieldLabel, sources);
 }
 
 /** English reason texts (the node uses its message catalog; these serve logs and unit tests). */

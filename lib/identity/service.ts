@@ -18,12 +18,13 @@ export interface DirectoryServiceOptions {
     refreshMs: number;
     /** The client, or why there is none (e.g. "no API key"). Asked on every refresh. */
     source: () => UsersSource | string;
-    pageSize?: number;
-    now?: () => number;
     /** Called whenever the state changes (for status). */
     onChange?: () => void;
-    /** A refresh failed (the previous directory is kept). */
-    onRefreshError?: (message: string) => void;
+    /**
+     * A refresh failed (the previous directory is kept). `asked` is true when a caller of refresh()
+     * waits for this attempt and receives the failure itself (e.g. msg.topic "refresh").
+     */
+    onRefreshError?: (message: string, asked: boolean) => void;
     /** Saving the cache failed: the directory is used but will not survive a restart. */
     onCacheError?: (message: string) => void;
 }
@@ -33,33 +34,33 @@ export interface DirectoryState {
     refreshedAt?: number;
     /** Where the current directory came from. */
     origin?: 'cache' | 'humand';
-    refreshing: boolean;
     lastError?: string;
     lastErrorAt?: number;
     failingSince?: number;
     lastSuccess?: number;
     nextRefreshAt?: number;
     refreshes: number;
-    failures: number;
 }
 
 const FAILURE_BACKOFF = { baseMs: 30_000, jitter: 0.2 };
+/** Users per GET /users page. */
+const PAGE_SIZE = 50;
 
 export class DirectoryService {
     private readonly opts: DirectoryServiceOptions;
-    private readonly now: () => number;
-    private readonly s: DirectoryState = { refreshing: false, refreshes: 0, failures: 0 };
+    private readonly s: DirectoryState = { refreshes: 0 };
     private timer: NodeJS.Timeout | undefined;
     private running: Promise<void> | undefined;
     private abort: AbortController | undefined;
     private consecutiveFailures = 0;
+    /** Whether a caller of refresh() waits for the attempt now running. */
+    private asked = false;
     private closed = false;
     /** Resolves once the cache is read and, when there was no usable cache, the first refresh ended. */
     readonly ready: Promise<void>;
 
     constructor(options: DirectoryServiceOptions) {
         this.opts = options;
-        this.now = options.now ?? Date.now;
         this.ready = this.start();
     }
 
@@ -84,40 +85,46 @@ export class DirectoryService {
             this.s.refreshedAt = cached.refreshedAt;
             this.s.origin = 'cache';
             this.changed();
-            const age = this.now() - cached.refreshedAt;
+            const age = Date.now() - cached.refreshedAt;
             if (age >= 0 && age < this.opts.refreshMs) {
                 this.schedule(this.opts.refreshMs - age);
                 return;
             }
             // Stale: refresh in the background; events use the cached copy meanwhile.
-            void this.refresh().catch(() => undefined);
+            void this.run(false).catch(() => undefined);
             return;
         }
-        await this.refresh().catch(() => undefined);
+        await this.run(false).catch(() => undefined);
     }
 
     private schedule(delayMs: number): void {
         if (this.closed) return;
         if (this.timer) clearTimeout(this.timer);
-        this.s.nextRefreshAt = this.now() + delayMs;
+        this.s.nextRefreshAt = Date.now() + delayMs;
         this.timer = setTimeout(() => {
             this.timer = undefined;
-            void this.refresh().catch(() => undefined);
+            void this.run(false).catch(() => undefined);
         }, Math.max(0, delayMs));
     }
 
     /** Reloads now (joins a refresh already running). Rejects with the reason when it fails. */
     refresh(): Promise<void> {
+        return this.run(true);
+    }
+
+    private run(asked: boolean): Promise<void> {
         if (this.closed) return Promise.reject(new Error('closed'));
-        if (this.running) return this.running;
+        if (this.running) {
+            if (asked) this.asked = true;
+            return this.running;
+        }
+        this.asked = asked;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
         this.s.nextRefreshAt = undefined;
-        this.s.refreshing = true;
         this.changed();
         const run = this.load().finally(() => {
             this.running = undefined;
-            this.s.refreshing = false;
             this.changed();
         });
         this.running = run;
@@ -129,9 +136,9 @@ export class DirectoryService {
         try {
             if (typeof source === 'string') throw new Error(source);
             this.abort = new AbortController();
-            const result = await fetchAllUsers(source, { pageSize: this.opts.pageSize ?? 50, signal: this.abort.signal });
+            const result = await fetchAllUsers(source, { pageSize: PAGE_SIZE, signal: this.abort.signal });
             if (this.closed) return;
-            const at = this.now();
+            const at = Date.now();
             this.s.directory = buildDirectory(result.users, this.opts.field);
             this.s.refreshedAt = at;
             this.s.origin = 'humand';
@@ -148,16 +155,15 @@ export class DirectoryService {
         } catch (err) {
             if (this.closed) return;
             const message = errorMessage(err);
-            const at = this.now();
+            const at = Date.now();
             this.s.lastError = message;
             this.s.lastErrorAt = at;
             if (this.s.failingSince === undefined) this.s.failingSince = at;
-            this.s.failures++;
             this.consecutiveFailures++;
             this.schedule(
                 Math.min(this.opts.refreshMs, backoffDelay(this.consecutiveFailures, { ...FAILURE_BACKOFF, maxMs: this.opts.refreshMs })),
             );
-            this.opts.onRefreshError?.(message);
+            this.opts.onRefreshError?.(message, this.asked);
             throw err instanceof Error ? err : new Error(message);
         } finally {
             this.abort = undefined;

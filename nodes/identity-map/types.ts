@@ -1,9 +1,10 @@
 /** Types of the identity-map node's configuration. */
 import type { NodeDef } from 'node-red';
-
-export type LookupField = 'person.code' | 'person.id' | 'person.name' | 'msg';
+import type { LookupField } from '../../lib/identity/settings';
 
 export interface IdentityMapDef extends NodeDef {
+    [property: string]: unknown;
+    version?: number;
     server: string;
     lookup: LookupField | string;
     /** msg property path when lookup is "msg", e.g. "payload.raw.cardNo". */

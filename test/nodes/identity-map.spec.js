@@ -392,6 +392,47 @@ describe('identity-map', function () {
         }
     });
 
+    describe('versioned properties', function () {
+        const table = [{ source: '000123', target: '00123' }];
+        function versionsFlow(props) {
+            const f = [{ id: 'tab1', type: 'tab' }, { id: 's1', type: 'humand-server', baseUrl, timeout: 2, rateLimit: 0 }];
+            for (const [id, p] of Object.entries(props)) {
+                f.push({ id, z: 'tab1', type: 'identity-map', server: 's1', table, wires: [[id + '-ok'], [id + '-ko']], ...p });
+                f.push({ id: id + '-ok', z: 'tab1', type: 'helper' }, { id: id + '-ko', z: 'tab1', type: 'helper' });
+            }
+            return f;
+        }
+
+        it('a flow saved by this release (version 1) and one saved before versioning (no version, version 0) work alike', async function () {
+            const v1 = { version: 1, name: '', lookup: 'person.code', lookupPath: '', humandField: 'employeeInternalId', refresh: 60, fallback: false, store: '' };
+            const ids = ['v1', 'v0', 'none'];
+            await helper.load(NODES, versionsFlow({ v1, v0: { version: 0 }, none: {} }), { s1: { apiKey: KEY } });
+            const out = {};
+            for (const id of ids) out[id] = { ok: collect(helper.getNode(id + '-ok')), ko: collect(helper.getNode(id + '-ko')) };
+            for (const id of ids) {
+                for (const code of ['000123', '000101', '000113', 'nobody']) helper.getNode(id).receive({ payload: evt({ id: 'p', code }) });
+            }
+            await waitFor(() => ids.every((id) => out[id].ok.length === 2 && out[id].ko.length === 2));
+            for (const id of ids) {
+                out[id].ok.map((m) => [m.payload.employeeId, m.identity.via]).should.eql([['00123', 'table'], ['000101', 'directory']], id);
+                out[id].ko.map((m) => m.reasonCode).should.eql(['inactive', 'unmapped'], id);
+                const h = allHealth().find((x) => x.id === id);
+                h.details.should.containEql({ tableSize: 1, fallback: false, lookup: 'person.code', humandField: 'employeeInternalId', directorySize: 122 });
+            }
+        });
+
+        it('reads a flow from a newer release as it is, with a warning', async function () {
+            await helper.load(NODES, versionsFlow({ m1: { version: 99, lookup: 'person.id' } }), { s1: { apiKey: KEY } });
+            const m1 = helper.getNode('m1');
+            const warns = helper._NodePrototype.warn.getCalls().filter((c) => c.thisValue && c.thisValue.id === 'm1').map((c) => String(c.args[0]));
+            warns.some((w) => /newer attendance-bridge/.test(w) && /99/.test(w)).should.be.true();
+            const ok = collect(helper.getNode('m1-ok'));
+            m1.receive({ payload: evt({ id: '000123', code: 'x' }) });
+            await waitFor(() => ok.length === 1);
+            ok[0].payload.employeeId.should.equal('00123');
+        });
+    });
+
     it('the editor CSV endpoint parses Spanish Excel files and validates them', async function () {
         await helper.load(NODES, flow({}));
         const res = await helper

@@ -1,6 +1,6 @@
 'use strict';
 const should = require('should');
-const { parseCsv, parseMappingCsv, formatMappingCsv, detectSeparator, looksLikeHeader } = require('../../dist/lib/identity/csv');
+const { parseCsv, parseMappingCsv, detectSeparator, looksLikeHeader, csvImport } = require('../../dist/lib/identity/csv');
 
 describe('identity CSV', function () {
     it('reads what Spanish Excel writes: BOM, ";" separator, CRLF, header row', function () {
@@ -72,18 +72,36 @@ describe('identity CSV', function () {
         looksLikeHeader(['Ana Pérez', 'x1']).should.be.false();
     });
 
-    it('writes CSV that reads back the same (round trip)', function () {
+    it('reads back quoted fields as a spreadsheet writes them (separator, quotes, spaces, line breaks)', function () {
         const entries = [
             { source: '000123', target: '00123' },
             { source: 'Pérez; Ana', target: 'a"b' },
             { source: ' padded ', target: 'line\nbreak' },
         ];
+        const written = {
+            ';': 'sourceId;employeeId\r\n000123;00123\r\n"Pérez; Ana";"a""b"\r\n" padded ";"line\nbreak"\r\n',
+            ',': 'sourceId,employeeId\r\n000123,00123\r\nPérez; Ana,"a""b"\r\n" padded ","line\nbreak"\r\n',
+        };
         for (const sep of [';', ',']) {
-            const text = formatMappingCsv(entries, sep);
-            text.startsWith('sourceId' + sep + 'employeeId\r\n').should.be.true();
-            const back = parseMappingCsv(text);
+            const back = parseMappingCsv(written[sep]);
+            back.separator.should.equal(sep);
             back.header.should.be.true();
             back.entries.should.eql([entries[0], entries[1], { source: 'padded', target: 'line\nbreak' }]);
         }
+    });
+
+    it('answers the editor import: parsed rows with the table issues, a bad body reads as empty', function () {
+        const r = csvImport({ text: 'a,1\nb,2\nA,3\n', separator: ',' });
+        r.ok.should.be.true();
+        r.separator.should.equal(',');
+        r.entries.should.eql([
+            { source: 'a', target: '1' },
+            { source: 'b', target: '2' },
+            { source: 'A', target: '3' },
+        ]);
+        r.issues.should.eql([{ row: 2, kind: 'conflict', source: 'A', firstRow: 0 }]);
+        csvImport({ text: 'a;1\n', separator: '|' }).separator.should.equal(';'); // unknown separator: detected
+        csvImport(null).should.containEql({ ok: true, entries: [], issues: [] });
+        csvImport({ text: 42 }).should.containEql({ ok: true, entries: [] });
     });
 });

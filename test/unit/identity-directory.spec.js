@@ -107,4 +107,20 @@ describe('identity directory', function () {
         should(fromCache({ v: 2, ns: 'ns1' }, 'ns1')).be.undefined();
         fromCache({ ...c, users: [['1', '', 'x', '', 1], 'junk', ...c.users] }, 'ns1').users.length.should.equal(2);
     });
+
+    it('reads the cache as stored by the first release (format v 1, written as JSON); other formats are not used', function () {
+        const stored = JSON.parse('{"v":1,"ns":"ns1","refreshedAt":1769515200000,"users":[["7","000123","Ana García","ana@x.com",1],["8","000124","","",0]]}');
+        fromCache(stored, 'ns1').should.eql({
+            refreshedAt: 1769515200000,
+            users: [
+                { id: '7', employeeInternalId: '000123', name: 'Ana García', email: 'ana@x.com', active: true },
+                { id: '8', employeeInternalId: '000124', name: '', email: '', active: false },
+            ],
+        });
+        toCache(fromCache(stored, 'ns1').users, 'ns1', 1769515200000).should.eql(stored); // written back the same
+        const { v, ...withoutVersion } = stored;
+        v.should.equal(1);
+        should(fromCache(withoutVersion, 'ns1')).be.undefined(); // never written: reloaded from Humand
+        should(fromCache({ ...stored, v: 2 }, 'ns1')).be.undefined(); // a newer release's format: reloaded
+    });
 });

@@ -1,6 +1,6 @@
 'use strict';
 const should = require('should');
-const { resolveIdentity, reasonText, lookupValue } = require('../../dist/lib/identity/lookup');
+const { resolveIdentity, reasonText, lookupValue, lookupMessage } = require('../../dist/lib/identity/lookup');
 const { buildTable } = require('../../dist/lib/identity/table');
 const { buildDirectory, compactUser } = require('../../dist/lib/identity/directory');
 
@@ -77,5 +77,23 @@ describe('identity lookup', function () {
         lookupValue(123).should.equal('123');
         should(lookupValue(true)).be.undefined();
         resolveIdentity(456, 'c', { fallback: true }).employeeId.should.equal('456');
+    });
+
+    it('looks up a message: the event person\'s field or a msg path; not an event or a bad path is invalid', function () {
+        const sources = { table, directory, fallback: false };
+        const person = { payload: { person: { id: '7', code: 'CARD-1', name: 'Ana' } } };
+        const code = { lookup: 'person.code', lookupPath: '', fieldLabel: 'person.code' };
+        lookupMessage(person, code, sources, () => should.fail()).should.containEql({ ok: true, employeeId: '00456', via: 'table' });
+        lookupMessage({ payload: { person: 'x' } }, code, sources, () => undefined).should.containEql({ ok: false, code: 'invalid', detail: 'noValue' });
+        lookupMessage({ payload: 'x' }, code, sources, () => undefined).should.eql({ ok: false, code: 'invalid', detail: 'notEvent', params: {} });
+        lookupMessage({ payload: [] }, code, sources, () => undefined).should.containEql({ detail: 'notEvent' });
+        const byPath = { lookup: 'msg', lookupPath: 'payload.raw.card', fieldLabel: 'msg.payload.raw.card' };
+        const paths = [];
+        const read = (p) => (paths.push(p), '00123');
+        lookupMessage({ payload: {} }, byPath, sources, read).should.containEql({ ok: true, employeeId: '00789' });
+        paths.should.eql(['payload.raw.card']);
+        lookupMessage({ payload: {} }, byPath, sources, () => {
+            throw new Error('bad path');
+        }).should.eql({ ok: false, code: 'invalid', detail: 'badPath', params: { field: 'payload.raw.card', error: 'bad path' } });
     });
 });

@@ -138,4 +138,32 @@ describe('identity directory service', function () {
         s.state().directory.size.should.equal(1);
         cacheErrors.should.eql(['disk full']);
     });
+
+    it('tells the error callback whether a refresh() caller waits for the failed attempt', async function () {
+        const store = memoryStore();
+        const src = source([user(1)]);
+        src.fail = 'down';
+        const errors = [];
+        const s = make({ store, source: () => src, onRefreshError: (m, asked) => errors.push([m, asked]) });
+        await s.ready;
+        errors.should.eql([['down', false]]); // the first load: nobody waits
+        await s.refresh().should.be.rejectedWith('down');
+        errors[1].should.eql(['down', true]);
+        await clock.tickAsync(60 * MIN); // the back-off retries on its own
+        errors.length.should.be.above(2);
+        errors.slice(2).every(([, asked]) => asked === false).should.be.true();
+        // a refresh() that joins a scheduled attempt already running is told too
+        let release;
+        src.users = async () => {
+            await new Promise((r) => (release = r));
+            throw new Error('slow down');
+        };
+        const before = errors.length;
+        await clock.tickAsync(60 * MIN);
+        should(release).be.a.Function();
+        const joined = s.refresh();
+        release();
+        await joined.should.be.rejectedWith('slow down');
+        errors[before].should.eql(['slow down', true]);
+    });
 });
