@@ -64,7 +64,7 @@ function isoAt(ms, offsetMin) {
     );
 }
 
-/** SPEC 4.2, implemented independently of lib/artemis/sign.ts. `headers`: Node's lower-cased request headers. */
+/** The string-to-sign of the product specification, implemented independently of lib/artemis/sign.ts. `headers`: Node's lower-cased request headers. */
 function serverStringToSign(method, pathname, searchParams, headers) {
     let s = method.toUpperCase() + '\n';
     for (const h of ['accept', 'content-md5', 'content-type', 'date']) {
