@@ -615,13 +615,9 @@ function createHikCentralSimulator(options = {}) {
         },
         tls: options.tls,
         timers,
+        target: () => sim,
     });
-    async function listen(port = 0, host = '127.0.0.1') {
-        const { port: actual, url } = await lifecycle.listen(port, host);
-        sim.port = actual;
-        sim.baseUrl = url;
-        return { port: actual, baseUrl: url };
-    }
+    const listen = lifecycle.listen;
     function close() {
         stopTrickle();
         return lifecycle.close();
@@ -665,20 +661,10 @@ function createHikCentralSimulator(options = {}) {
 module.exports = { createHikCentralSimulator, serverStringToSign, isoAt, PATHS };
 
 // ---- CLI --------------------------------------------------------------------------------------------
-const OPTIONS = {
-    '--port': ['port', 'number'],
-    '--host': ['host', 'string'],
-    '--people': ['people', 'number'],
-    '--app-key': ['appKey', 'string'],
-    '--app-secret': ['appSecret', 'string'],
-    '--tls': ['tls', 'flag'],
-    '--trickle-ms': ['trickleMs', 'number'],
-    '--seed': ['seed', 'number'],
-    '--require-event-type': ['requireEventType', 'flag'],
-};
+const OPTIONS = { '--people': ['people', 'number'], '--app-key': ['appKey', 'string'], '--app-secret': ['appSecret', 'string'], '--tls': ['tls', 'flag'], '--trickle-ms': ['trickleMs', 'number'], '--require-event-type': ['requireEventType', 'flag'] };
 
 function parseArgs(argv) {
-    const out = parseOptions(argv, OPTIONS, { port: 3002, host: '127.0.0.1', people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, seed: 1, requireEventType: false });
+    const out = parseOptions(argv, OPTIONS, { port: 3002, people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, requireEventType: false });
     if (!Number.isInteger(out.people) || out.people < 1) throw new Error('--people must be an integer >= 1');
     if (!out.appKey || !out.appSecret) throw new Error('--app-key and --app-secret need values');
     if (!(out.trickleMs >= 0)) throw new Error('--trickle-ms must be >= 0 (0 = no trickle)');

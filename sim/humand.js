@@ -554,14 +554,10 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
             else res.destroy(e);
         },
         timers,
+        basePath,
+        target: () => sim,
     });
-    async function listen(port = 0, host = '127.0.0.1') {
-        const { port: actual, url } = await lifecycle.listen(port, host);
-        sim.port = actual;
-        sim.url = url;
-        sim.baseUrl = url + basePath;
-        return { port: actual, baseUrl: sim.baseUrl, url };
-    }
+    const listen = lifecycle.listen;
     const close = lifecycle.close;
 
     const sim = {
@@ -585,10 +581,10 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
 module.exports = { createHumandSimulator };
 
 // ---- CLI --------------------------------------------------------------------------------------------
-const OPTIONS = { '--port': ['port', 'number'], '--host': ['host', 'string'], '--users': ['users', 'number'], '--api-key': ['apiKeys', 'list'], '--seed': ['seed', 'number'], '--latency': ['latency', 'number'] };
+const OPTIONS = { '--users': ['users', 'number'], '--api-key': ['apiKeys', 'list'], '--latency': ['latency', 'number'] };
 
 function parseArgs(argv) {
-    const out = parseOptions(argv, OPTIONS, { port: 3001, host: '127.0.0.1', users: 40, apiKeys: [], seed: 1, latency: 0 });
+    const out = parseOptions(argv, OPTIONS, { port: 3001, users: 40, apiKeys: [], latency: 0 });
     if (!Number.isInteger(out.users) || out.users < 0) throw new Error('--users must be an integer >= 0');
     if (out.apiKeys.some((k) => !k)) throw new Error('--api-key needs a value');
     if (out.apiKeys.length === 0) out.apiKeys.push('test-key');

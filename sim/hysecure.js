@@ -368,13 +368,9 @@ function createHySecureSimulator(options = {}) {
             ? { key: tlsOption.key || fs.readFileSync(path.join(tlsDir, 'server.key')), cert: tlsOption.cert || fs.readFileSync(path.join(tlsDir, 'server.pem')) }
             : undefined,
         timers,
+        target: () => sim,
     });
-    async function listen(port = 0, host = '127.0.0.1') {
-        const { port: actual, url } = await lifecycle.listen(port, host);
-        sim.port = actual;
-        sim.baseUrl = url;
-        return { port: actual, baseUrl: url };
-    }
+    const listen = lifecycle.listen;
     const close = lifecycle.close;
 
     const sim = {
@@ -434,20 +430,10 @@ function demoSessions(people, nowMs, zone, days = 3, seed = 1) {
 module.exports = { createHySecureSimulator, demoSessions, reportDayOf, CONNECT_PATH, SESSIONS_PATH, ALL_USERS };
 
 // ---- CLI --------------------------------------------------------------------------------------------
-const OPTIONS = {
-    '--port': ['port', 'number'],
-    '--host': ['host', 'string'],
-    '--people': ['people', 'number'],
-    '--username': ['username', 'string'],
-    '--password': ['password', 'string'],
-    '--timezone': ['timezone', 'string'],
-    '--tls': ['tls', 'flag'],
-    '--seed': ['seed', 'number'],
-    '--days': ['days', 'number'],
-};
+const OPTIONS = { '--people': ['people', 'number'], '--username': ['username', 'string'], '--password': ['password', 'string'], '--timezone': ['timezone', 'string'], '--tls': ['tls', 'flag'], '--days': ['days', 'number'] };
 
 function parseArgs(argv) {
-    const out = parseOptions(argv, OPTIONS, { port: 3003, host: '127.0.0.1', people: 40, username: 'admin', password: 'secret', timezone: '', tls: false, seed: 1, days: 3 });
+    const out = parseOptions(argv, OPTIONS, { port: 3003, people: 40, username: 'admin', password: 'secret', timezone: '', tls: false, days: 3 });
     if (!Number.isInteger(out.people) || out.people < 0) throw new Error('--people must be an integer >= 0');
     if (!out.username || !out.password) throw new Error('--username and --password need values');
     if (!out.timezone) out.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

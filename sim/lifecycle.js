@@ -63,10 +63,11 @@ function shownHost(host) {
 /**
  * One simulator's server. `handle(req, res)` answers a request (a rejection is passed to
  * `onError(res, err)`); `tls` ({key, cert}) makes it HTTPS; `timers` (from createTimers) are
- * cancelled on close. `listen(port, host)` resolves {port, url}; `close()` stops accepting
- * connections, destroys the open sockets (hanging requests included) and resolves once closed.
+ * cancelled on close. `listen(port, host)` resolves {port, url, baseUrl} (baseUrl = url + basePath)
+ * and copies them onto the simulator object `target()`; `close()` stops accepting connections,
+ * destroys the open sockets (hanging requests included) and resolves once closed.
  */
-function createServerLifecycle({ name, handle, onError, tls, timers }) {
+function createServerLifecycle({ name, handle, onError, tls, timers, basePath = '', target }) {
     let server;
     let closing;
     const sockets = new Set();
@@ -89,7 +90,10 @@ function createServerLifecycle({ name, handle, onError, tls, timers }) {
             s.listen(port, host, () => {
                 s.removeListener('error', reject);
                 const actual = s.address().port;
-                resolve({ port: actual, url: `${tls ? 'https' : 'http'}://${shownHost(host)}:${actual}` });
+                const url = `${tls ? 'https' : 'http'}://${shownHost(host)}:${actual}`;
+                const info = { port: actual, url, baseUrl: url + basePath };
+                Object.assign(target(), info);
+                resolve(info);
             });
         });
     }
@@ -113,13 +117,17 @@ function createServerLifecycle({ name, handle, onError, tls, timers }) {
     return { listen, close };
 }
 
+/** The options every simulator takes; `--port` has no common default (each simulator has its own). */
+const COMMON_OPTIONS = { '--port': ['port', 'number'], '--host': ['host', 'string'], '--seed': ['seed', 'number'] };
+
 /**
- * Reads `--name value` / `--name=value` options. `spec` maps an option to [key, kind]: kind 'number',
- * 'string', 'list' (repeatable, collected in an array) or 'flag' (true unless `--name=false`).
- * Unknown options throw.
+ * Reads `--name value` / `--name=value` options: --port, --host (default 127.0.0.1), --seed (default 1)
+ * and those of `spec`, which maps an option to [key, kind]: kind 'number', 'string', 'list'
+ * (repeatable, collected in an array) or 'flag' (true unless `--name=false`). Unknown options throw.
  */
-function parseOptions(argv, spec, defaults) {
-    const out = { ...defaults };
+function parseOptions(argv, options, defaults) {
+    const spec = { ...COMMON_OPTIONS, ...options };
+    const out = { host: '127.0.0.1', seed: 1, ...defaults };
     for (let i = 0; i < argv.length; i++) {
         const [name, inline] = argv[i].split(/=(.*)/s, 2);
         const entry = spec[name];

@@ -19,14 +19,8 @@ const TLS = path.join(__dirname, '..', 'fixtures', 'tls');
 const CA = fs.readFileSync(path.join(TLS, 'ca.pem'), 'utf8');
 const SECRET = 'p4ss-w0rd-xyz';
 
-async function failure(promise) {
-    try {
-        await promise;
-    } catch (err) {
-        return err;
-    }
-    throw new Error('expected a rejection');
-}
+/** The error a promise rejects with (fails the test when it resolves). */
+const failure = (promise) => promise.then(() => Promise.reject(new Error('expected a rejection')), (err) => err);
 
 /** A server answering each request by `route(req, body, res)`; remembers what it received. */
 function serve(route, tls) {
