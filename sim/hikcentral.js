@@ -1,6 +1,6 @@
 'use strict';
-// Local simulator of HikCentral Professional's Artemis OpenAPI (SPEC 4.2, 8), for tests and the demo.
-// - Verifies the x-ca signature of EVERY request exactly as SPEC 4.2 (its own implementation, not the
+// Local simulator of HikCentral Professional's Artemis OpenAPI, for tests and the demo.
+// - Verifies the x-ca signature of EVERY request as the product specification describes it (its own implementation, not the
 //   package's signer) and answers HTTP 200 {code:'0x02401003', msg} echoing the AppKey and the
 //   server's string-to-sign, as the real gateway does (so clients must redact).
 // - Door events by time window and page (acs/v1/door/events), person list, event subscriptions with
@@ -19,7 +19,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { URL } = require('url');
 const { makePeople, mulberry32 } = require('./people');
-const { closeNow } = require('./lifecycle');
+const { createTimers, readBody: readBodyUpTo, createServerLifecycle, parseOptions, runCli } = require('./lifecycle');
 
 const PATHS = {
     doorEvents: '/artemis/api/acs/v1/door/events',
@@ -64,7 +64,7 @@ function isoAt(ms, offsetMin) {
     );
 }
 
-/** SPEC 4.2, implemented independently of lib/artemis/sign.ts. `headers`: Node's lower-cased request headers. */
+/** The string-to-sign of the product specification, implemented independently of lib/artemis/sign.ts. `headers`: Node's lower-cased request headers. */
 function serverStringToSign(method, pathname, searchParams, headers) {
     let s = method.toUpperCase() + '\n';
     for (const h of ['accept', 'content-md5', 'content-type', 'date']) {
@@ -137,19 +137,8 @@ function createHikCentralSimulator(options = {}) {
     let nextEventId = 1;
     const lastDirection = new Map();
     let trickleTimer;
-    let server;
-    const sockets = new Set();
-    const timers = new Set();
-    let closing;
-
-    function later(ms, fn) {
-        const t = setTimeout(() => {
-            timers.delete(t);
-            fn();
-        }, ms);
-        timers.add(t);
-        return t;
-    }
+    const timers = createTimers();
+    const later = timers.later;
 
     // ---- events --------------------------------------------------------------------------------------
     /**
@@ -229,7 +218,7 @@ function createHikCentralSimulator(options = {}) {
     function stopTrickle() {
         if (trickleTimer) {
             clearTimeout(trickleTimer);
-            timers.delete(trickleTimer);
+            timers.pending.delete(trickleTimer);
         }
         trickleTimer = undefined;
     }
@@ -319,20 +308,7 @@ function createHikCentralSimulator(options = {}) {
     const ok = (res, data) => sendJson(res, 200, { code: '0', msg: 'Success', data });
     const fail = (res, code, msg) => sendJson(res, 200, { code, msg });
 
-    function readBody(req) {
-        return new Promise((resolve) => {
-            const chunks = [];
-            let size = 0;
-            let tooLarge = false;
-            req.on('data', (c) => {
-                size += c.length;
-                if (size > MAX_BODY) tooLarge = true;
-                else chunks.push(c);
-            });
-            req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
-            req.on('error', () => resolve({ text: '', tooLarge, aborted: true }));
-        });
-    }
+    const readBody = (req) => readBodyUpTo(req, MAX_BODY);
 
     /** Verifies the signature; returns an error envelope or undefined when the request is authentic. */
     function verify(req, url, bodyText) {
@@ -630,46 +606,21 @@ function createHikCentralSimulator(options = {}) {
         return api(req, res, url, text);
     }
 
-    function listen(port = 0, host = '127.0.0.1') {
-        if (server) return Promise.reject(new Error('hikcentral simulator: already listening'));
-        closing = undefined;
-        const handler = (req, res) => {
-            handle(req, res).catch(() => {
-                if (!res.headersSent) sendJson(res, 500, { code: '0x00052102', msg: 'simulator error' });
-                else res.destroy();
-            });
-        };
-        server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
-        server.on('connection', (socket) => {
-            sockets.add(socket);
-            socket.on('close', () => sockets.delete(socket));
-        });
-        return new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, host, () => {
-                server.removeListener('error', reject);
-                const actual = server.address().port;
-                const scheme = options.tls ? 'https' : 'http';
-                sim.port = actual;
-                sim.baseUrl = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`;
-                resolve({ port: actual, baseUrl: sim.baseUrl });
-            });
-        });
-    }
-
+    const lifecycle = createServerLifecycle({
+        name: 'hikcentral',
+        handle,
+        onError: (res) => {
+            if (!res.headersSent) sendJson(res, 500, { code: '0x00052102', msg: 'simulator error' });
+            else res.destroy();
+        },
+        tls: options.tls,
+        timers,
+        target: () => sim,
+    });
+    const listen = lifecycle.listen;
     function close() {
         stopTrickle();
-        if (!server) {
-            for (const t of timers) clearTimeout(t);
-            timers.clear();
-            return Promise.resolve();
-        }
-        if (closing) return closing;
-        const s = server;
-        closing = closeNow(s, sockets, timers).then(() => {
-            if (server === s) server = undefined;
-        });
-        return closing;
+        return lifecycle.close();
     }
 
     const sim = {
@@ -710,26 +661,10 @@ function createHikCentralSimulator(options = {}) {
 module.exports = { createHikCentralSimulator, serverStringToSign, isoAt, PATHS };
 
 // ---- CLI --------------------------------------------------------------------------------------------
+const OPTIONS = { '--people': ['people', 'number'], '--app-key': ['appKey', 'string'], '--app-secret': ['appSecret', 'string'], '--tls': ['tls', 'flag'], '--trickle-ms': ['trickleMs', 'number'], '--require-event-type': ['requireEventType', 'flag'] };
+
 function parseArgs(argv) {
-    const out = { port: 3002, host: '127.0.0.1', people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, seed: 1, requireEventType: false };
-    for (let i = 0; i < argv.length; i++) {
-        let [name, value] = argv[i].split(/=(.*)/s, 2);
-        const flag = () => value === undefined || value === 'true';
-        const take = () => (value === undefined ? argv[++i] : value);
-        switch (name) {
-            case '--port': out.port = Number(take()); break;
-            case '--host': out.host = take(); break;
-            case '--people': out.people = Number(take()); break;
-            case '--app-key': out.appKey = take(); break;
-            case '--app-secret': out.appSecret = take(); break;
-            case '--tls': out.tls = flag(); break;
-            case '--trickle-ms': out.trickleMs = Number(take()); break;
-            case '--seed': out.seed = Number(take()); break;
-            case '--require-event-type': out.requireEventType = flag(); break;
-            default: throw new Error(`unknown option ${name}`);
-        }
-    }
-    if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0..65535');
+    const out = parseOptions(argv, OPTIONS, { port: 3002, people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, requireEventType: false });
     if (!Number.isInteger(out.people) || out.people < 1) throw new Error('--people must be an integer >= 1');
     if (!out.appKey || !out.appSecret) throw new Error('--app-key and --app-secret need values');
     if (!(out.trickleMs >= 0)) throw new Error('--trickle-ms must be >= 0 (0 = no trickle)');
@@ -737,34 +672,23 @@ function parseArgs(argv) {
 }
 
 if (require.main === module) {
-    let args;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        console.error(`hikcentral-sim: ${e.message}`);
-        console.error('usage: node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S] [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]');
-        process.exit(2);
-    }
     const tlsDir = path.join(__dirname, '..', 'test', 'fixtures', 'tls');
-    const sim = createHikCentralSimulator({
-        appKey: args.appKey,
-        appSecret: args.appSecret,
-        people: makePeople(args.people),
-        seed: args.seed,
-        requireEventType: args.requireEventType,
-        tls: args.tls ? { key: fs.readFileSync(path.join(tlsDir, 'server.key'), 'utf8'), cert: fs.readFileSync(path.join(tlsDir, 'server.pem'), 'utf8') } : undefined,
-    });
-    sim.listen(args.port, args.host).then(
-        ({ baseUrl }) => {
-            console.log(`hikcentral-sim listening on ${baseUrl} (${args.people} people${args.trickleMs ? `, an event every ~${Math.round(args.trickleMs / 1000)} s` : ''})`);
+    runCli({
+        name: 'hikcentral-sim',
+        usage: 'node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S] [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]',
+        parse: parseArgs,
+        start: (args) =>
+            createHikCentralSimulator({
+                appKey: args.appKey,
+                appSecret: args.appSecret,
+                people: makePeople(args.people),
+                seed: args.seed,
+                requireEventType: args.requireEventType,
+                tls: args.tls ? { key: fs.readFileSync(path.join(tlsDir, 'server.key'), 'utf8'), cert: fs.readFileSync(path.join(tlsDir, 'server.pem'), 'utf8') } : undefined,
+            }),
+        listening: ({ baseUrl }, args, sim) => {
             if (args.trickleMs > 0) sim.startTrickle(args.trickleMs);
+            return `hikcentral-sim listening on ${baseUrl} (${args.people} people${args.trickleMs ? `, an event every ~${Math.round(args.trickleMs / 1000)} s` : ''})`;
         },
-        (e) => {
-            console.error(`hikcentral-sim: cannot listen on ${args.host}:${args.port}: ${e.message}`);
-            process.exit(1);
-        },
-    );
-    const stop = () => sim.close().then(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    });
 }

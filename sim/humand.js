@@ -1,16 +1,15 @@
 'use strict';
-// Local simulator of the Humand public API (SPEC 4.5, 8): clockIn / clockOut with Humand's rules
+// Local simulator of the Humand public API: clockIn / clockOut with Humand's rules
 // (alternation, no future entry, no duplicate), the paged users list, injectable faults and latency,
 // control routes under /__sim/ and a small HTML journal page. Node built-ins only; deterministic
 // (seeded PRNG, injectable clock, timers through the global setTimeout so sinon fake timers drive them).
 //
 //   node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]
 
-const http = require('http');
 const { URL } = require('url');
 const crypto = require('crypto');
 const { makeHumandUsers, mulberry32 } = require('./people');
-const { closeNow } = require('./lifecycle');
+const { createTimers, readBody: readBodyUpTo, createServerLifecycle, parseOptions, runCli } = require('./lifecycle');
 
 const FAULT_KINDS = ['503', '429', 'hang', 'malformed', 'html502', 'reset'];
 const MAX_BODY = 1024 * 1024;
@@ -133,18 +132,8 @@ function createHumandSimulator(options = {}) {
     let rand = mulberry32(seed);
     let latencyMs = 0;
 
-    let server;
-    const sockets = new Set();
-    const timers = new Set();
-    let closing;
-
-    function later(ms, fn) {
-        const t = setTimeout(() => {
-            timers.delete(t);
-            fn();
-        }, ms);
-        timers.add(t);
-    }
+    const timers = createTimers();
+    const later = timers.later;
 
     // ---- state -------------------------------------------------------------------------------------
     function employeeState(id) {
@@ -276,28 +265,7 @@ function createHumandSimulator(options = {}) {
         send(res, status, body === undefined ? null : body, headers);
     }
 
-    function readBody(req) {
-        return new Promise((resolve) => {
-            const chunks = [];
-            let size = 0;
-            let tooLarge = false;
-            req.on('data', (c) => {
-                size += c.length;
-                if (size > MAX_BODY) tooLarge = true;
-                else chunks.push(c);
-            });
-            let done = false;
-            const finish = (r) => {
-                if (!done) {
-                    done = true;
-                    resolve(r);
-                }
-            };
-            req.on('end', () => finish({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
-            req.on('error', () => finish({ text: '', tooLarge: false, aborted: true }));
-            req.on('close', () => finish({ text: '', tooLarge: false, aborted: true })); // client gone before the end
-        });
-    }
+    const readBody = (req) => readBodyUpTo(req, MAX_BODY);
 
     function isJsonContentType(req) {
         return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(String(req.headers['content-type'] || ''));
@@ -578,47 +546,19 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
         return undefined;
     }
 
-    function listen(port = 0, host = '127.0.0.1') {
-        if (server) return Promise.reject(new Error('humand simulator: already listening'));
-        closing = undefined;
-        server = http.createServer((req, res) => {
-            handle(req, res).catch((e) => {
-                if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Simulator error' });
-                else res.destroy(e);
-            });
-        });
-        server.on('connection', (socket) => {
-            sockets.add(socket);
-            socket.on('close', () => sockets.delete(socket));
-        });
-        return new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, host, () => {
-                server.removeListener('error', reject);
-                const actual = server.address().port;
-                const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-                const root = `http://${shown}:${actual}`;
-                sim.port = actual;
-                sim.url = root;
-                sim.baseUrl = root + basePath;
-                resolve({ port: actual, baseUrl: sim.baseUrl, url: root });
-            });
-        });
-    }
-
-    function close() {
-        if (!server) {
-            for (const t of timers) clearTimeout(t);
-            timers.clear();
-            return Promise.resolve();
-        }
-        if (closing) return closing;
-        const s = server;
-        closing = closeNow(s, sockets, timers).then(() => {
-            if (server === s) server = undefined;
-        });
-        return closing;
-    }
+    const lifecycle = createServerLifecycle({
+        name: 'humand',
+        handle,
+        onError: (res, e) => {
+            if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Simulator error' });
+            else res.destroy(e);
+        },
+        timers,
+        basePath,
+        target: () => sim,
+    });
+    const listen = lifecycle.listen;
+    const close = lifecycle.close;
 
     const sim = {
         journal,
@@ -641,35 +581,10 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
 module.exports = { createHumandSimulator };
 
 // ---- CLI --------------------------------------------------------------------------------------------
+const OPTIONS = { '--users': ['users', 'number'], '--api-key': ['apiKeys', 'list'], '--latency': ['latency', 'number'] };
+
 function parseArgs(argv) {
-    const out = { port: 3001, host: '127.0.0.1', users: 40, apiKeys: [], seed: 1, latency: 0 };
-    for (let i = 0; i < argv.length; i++) {
-        let [name, value] = argv[i].split(/=(.*)/s, 2);
-        if (value === undefined && argv[i].startsWith('--')) value = argv[++i];
-        switch (name) {
-            case '--port':
-                out.port = Number(value);
-                break;
-            case '--host':
-                out.host = value;
-                break;
-            case '--users':
-                out.users = Number(value);
-                break;
-            case '--api-key':
-                out.apiKeys.push(value);
-                break;
-            case '--seed':
-                out.seed = Number(value);
-                break;
-            case '--latency':
-                out.latency = Number(value);
-                break;
-            default:
-                throw new Error(`unknown option ${name}`);
-        }
-    }
-    if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0..65535');
+    const out = parseOptions(argv, OPTIONS, { port: 3001, users: 40, apiKeys: [], latency: 0 });
     if (!Number.isInteger(out.users) || out.users < 0) throw new Error('--users must be an integer >= 0');
     if (out.apiKeys.some((k) => !k)) throw new Error('--api-key needs a value');
     if (out.apiKeys.length === 0) out.apiKeys.push('test-key');
@@ -677,28 +592,15 @@ function parseArgs(argv) {
 }
 
 if (require.main === module) {
-    let args;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        console.error(`humand-sim: ${e.message}`);
-        console.error('usage: node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]');
-        process.exit(2);
-    }
-    const sim = createHumandSimulator({ apiKeys: args.apiKeys, users: makeHumandUsers(args.users), seed: args.seed });
-    if (args.latency) sim.setLatency(args.latency);
-    sim.listen(args.port, args.host).then(
-        ({ baseUrl }) => {
-            console.log(`humand-sim listening on ${baseUrl}`);
+    runCli({
+        name: 'humand-sim',
+        usage: 'node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]',
+        parse: parseArgs,
+        start: (args) => {
+            const sim = createHumandSimulator({ apiKeys: args.apiKeys, users: makeHumandUsers(args.users), seed: args.seed });
+            if (args.latency) sim.setLatency(args.latency);
+            return sim;
         },
-        (e) => {
-            console.error(`humand-sim: cannot listen on ${args.host}:${args.port}: ${e.message}`);
-            process.exit(1);
-        },
-    );
-    const stop = () => {
-        sim.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+        listening: ({ baseUrl }) => `humand-sim listening on ${baseUrl}`,
+    });
 }

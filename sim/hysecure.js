@@ -1,5 +1,5 @@
 'use strict';
-// Local simulator of the Accops HySecure HRMS reporting API (KB008; SPEC 4.3, 8): token issue with a
+// Local simulator of the Accops HySecure HRMS reporting API (KB008): token issue with a
 // 2-minute expiry on an injectable clock, bearer check, the sessions report by date range built from
 // scripted sessions (per user and report day: first login, last logout, with "Start of Day"), the literal
 // "All Users" filter, injectable faults, optional HTTPS, and control routes under /__sim/.
@@ -12,14 +12,12 @@
 // in the simulator's wall-clock zone. A session is visible once its login is not in the future (simulator
 // clock); its logout once that is not in the future either (before that the user is "still connected").
 
-const http = require('http');
-const https = require('https');
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { DateTime } = require('luxon');
 const { makePeople, mulberry32 } = require('./people');
-const { closeNow } = require('./lifecycle');
+const { createTimers, createServerLifecycle, parseOptions, runCli } = require('./lifecycle');
 
 const CONNECT_PATH = '/api/v1/auth/connect';
 const SESSIONS_PATH = '/api/v1/reporting/sessions';
@@ -68,19 +66,9 @@ function createHySecureSimulator(options = {}) {
     const tokens = new Map(); // token -> issued at (sim clock)
     const requests = []; // {method, path, body (password removed), auth, status}
     let faults = []; // {kind, path?: 'connect'|'sessions', times, delayMs?}
-    const timers = new Set();
-    const sockets = new Set();
-    let server;
-    let closing;
+    const timers = createTimers();
+    const later = timers.later;
     let tokensIssued = 0;
-
-    function later(ms, fn) {
-        const t = setTimeout(() => {
-            timers.delete(t);
-            fn();
-        }, ms);
-        timers.add(t);
-    }
 
     function send(res, status, body, type) {
         if (res.writableEnded || res.destroyed) return;
@@ -367,61 +355,23 @@ function createHySecureSimulator(options = {}) {
         tokensIssued = 0;
     }
 
-    function listen(port = 0, host = '127.0.0.1') {
-        if (server) return Promise.reject(new Error('hysecure simulator: already listening'));
-        closing = undefined;
-        const handler = (req, res) => {
-            handle(req, res).catch(() => {
-                if (!res.headersSent) send(res, 500, envelope(500, 'Simulator error', null));
-                else res.destroy();
-            });
-        };
-        let scheme = 'http';
-        if (options.tls) {
-            const dir = path.join(__dirname, '..', 'test', 'fixtures', 'tls');
-            const tls = options.tls === true ? {} : options.tls;
-            server = https.createServer(
-                { key: tls.key || fs.readFileSync(path.join(dir, 'server.key')), cert: tls.cert || fs.readFileSync(path.join(dir, 'server.pem')) },
-                handler,
-            );
-            scheme = 'https';
-        } else {
-            server = http.createServer(handler);
-        }
-        server.on('connection', (socket) => {
-            sockets.add(socket);
-            socket.on('close', () => sockets.delete(socket));
-        });
-        server.on('secureConnection', (socket) => {
-            sockets.add(socket);
-            socket.on('close', () => sockets.delete(socket));
-        });
-        return new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(port, host, () => {
-                server.removeListener('error', reject);
-                const actual = server.address().port;
-                const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-                sim.port = actual;
-                sim.baseUrl = `${scheme}://${shown}:${actual}`;
-                resolve({ port: actual, baseUrl: sim.baseUrl });
-            });
-        });
-    }
-
-    function close() {
-        if (!server) {
-            for (const t of timers) clearTimeout(t);
-            timers.clear();
-            return Promise.resolve();
-        }
-        if (closing) return closing;
-        const s = server;
-        closing = closeNow(s, sockets, timers).then(() => {
-            if (server === s) server = undefined;
-        });
-        return closing;
-    }
+    const tlsDir = path.join(__dirname, '..', 'test', 'fixtures', 'tls');
+    const tlsOption = options.tls === true ? {} : options.tls;
+    const lifecycle = createServerLifecycle({
+        name: 'hysecure',
+        handle,
+        onError: (res) => {
+            if (!res.headersSent) send(res, 500, envelope(500, 'Simulator error', null));
+            else res.destroy();
+        },
+        tls: tlsOption
+            ? { key: tlsOption.key || fs.readFileSync(path.join(tlsDir, 'server.key')), cert: tlsOption.cert || fs.readFileSync(path.join(tlsDir, 'server.pem')) }
+            : undefined,
+        timers,
+        target: () => sim,
+    });
+    const listen = lifecycle.listen;
+    const close = lifecycle.close;
 
     const sim = {
         requests,
@@ -480,45 +430,10 @@ function demoSessions(people, nowMs, zone, days = 3, seed = 1) {
 module.exports = { createHySecureSimulator, demoSessions, reportDayOf, CONNECT_PATH, SESSIONS_PATH, ALL_USERS };
 
 // ---- CLI --------------------------------------------------------------------------------------------
+const OPTIONS = { '--people': ['people', 'number'], '--username': ['username', 'string'], '--password': ['password', 'string'], '--timezone': ['timezone', 'string'], '--tls': ['tls', 'flag'], '--days': ['days', 'number'] };
+
 function parseArgs(argv) {
-    const out = { port: 3003, host: '127.0.0.1', people: 40, username: 'admin', password: 'secret', timezone: '', tls: false, seed: 1, days: 3 };
-    for (let i = 0; i < argv.length; i++) {
-        let [name, value] = argv[i].split(/=(.*)/s, 2);
-        if (name === '--tls') {
-            out.tls = true;
-            continue;
-        }
-        if (value === undefined && argv[i].startsWith('--')) value = argv[++i];
-        switch (name) {
-            case '--port':
-                out.port = Number(value);
-                break;
-            case '--host':
-                out.host = value;
-                break;
-            case '--people':
-                out.people = Number(value);
-                break;
-            case '--username':
-                out.username = value;
-                break;
-            case '--password':
-                out.password = value;
-                break;
-            case '--timezone':
-                out.timezone = value;
-                break;
-            case '--seed':
-                out.seed = Number(value);
-                break;
-            case '--days':
-                out.days = Number(value);
-                break;
-            default:
-                throw new Error(`unknown option ${name}`);
-        }
-    }
-    if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0..65535');
+    const out = parseOptions(argv, OPTIONS, { port: 3003, people: 40, username: 'admin', password: 'secret', timezone: '', tls: false, days: 3 });
     if (!Number.isInteger(out.people) || out.people < 0) throw new Error('--people must be an integer >= 0');
     if (!out.username || !out.password) throw new Error('--username and --password need values');
     if (!out.timezone) out.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -527,30 +442,20 @@ function parseArgs(argv) {
 }
 
 if (require.main === module) {
-    let args;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e) {
-        console.error(`hysecure-sim: ${e.message}`);
-        console.error('usage: node sim/hysecure.js [--port 3003] [--host 127.0.0.1] [--people 40] [--username U] [--password P] [--timezone ZONE] [--tls] [--seed 1] [--days 3]');
-        process.exit(2);
-    }
-    const people = makePeople(args.people);
-    const sim = createHySecureSimulator({
-        username: args.username,
-        password: args.password,
-        timezone: args.timezone,
-        tls: args.tls,
-        generator: (nowMs) => demoSessions(people, nowMs, args.timezone, args.days, args.seed),
-    });
-    sim.listen(args.port, args.host).then(
-        ({ baseUrl }) => console.log(`hysecure-sim listening on ${baseUrl} (time zone ${args.timezone}, ${people.length} people)`),
-        (e) => {
-            console.error(`hysecure-sim: cannot listen on ${args.host}:${args.port}: ${e.message}`);
-            process.exit(1);
+    runCli({
+        name: 'hysecure-sim',
+        usage: 'node sim/hysecure.js [--port 3003] [--host 127.0.0.1] [--people 40] [--username U] [--password P] [--timezone ZONE] [--tls] [--seed 1] [--days 3]',
+        parse: parseArgs,
+        start: (args) => {
+            const people = makePeople(args.people);
+            return createHySecureSimulator({
+                username: args.username,
+                password: args.password,
+                timezone: args.timezone,
+                tls: args.tls,
+                generator: (nowMs) => demoSessions(people, nowMs, args.timezone, args.days, args.seed),
+            });
         },
-    );
-    const stop = () => sim.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+        listening: ({ baseUrl }, args) => `hysecure-sim listening on ${baseUrl} (time zone ${args.timezone}, ${args.people} people)`,
+    });
 }

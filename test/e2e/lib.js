@@ -1,31 +1,17 @@
-// Shared helpers for the end-to-end suites (real editor, palette install, scorecard): the package's
-// node list read from package.json, a real Node-RED started with the CLI in a temporary user
-// directory, the admin API, the repository's simulators, and the Debian chromium check.
+// Helpers for the end-to-end suites (real editor, palette install, scorecard): the package's node
+// list read from package.json, a real Node-RED started with the CLI in a temporary user directory,
+// the admin API, the repository's simulators, and Debian's chromium. The set-up shared with the
+// reliability suite (ports, settings, processes, HTTP) is in test/harness.js.
 'use strict';
 const fs = require('fs');
-const os = require('os');
-const net = require('net');
 const path = require('path');
-const http = require('http');
-const { spawn } = require('child_process');
+const H = require('../harness');
+const { findChromium, missingMessage } = require('../../scripts/ensure-chromium');
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const { ROOT, node22, ownNode, npmCli, freePort, tmpDir, writeSettings } = H;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const MODULE = PKG.name;
-const CHROMIUM = process.env.AB_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-
-function node22() {
-    try {
-        return require.resolve('node/bin/node', { paths: [ROOT] });
-    } catch (e) {
-        return process.execPath;
-    }
-}
-/** The machine's own Node (npm's, 20 here), for Node-RED 4.1. */
-function ownNode() {
-    return process.env.npm_node_execpath || (process.release.name === 'node' && !process.execPath.includes('node_modules') ? process.execPath : 'node');
-}
 
 /**
  * The node sets declared in package.json "node-red".nodes, with their source files. By convention
@@ -57,43 +43,6 @@ function exampleFlows() {
     return out.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
-}
-
-function tmpDir(prefix) {
-    return fs.mkdtempSync(path.join(os.tmpdir(), `ab-e2e-${prefix}-`));
-}
-
-/** settings.js for a test Node-RED: localhost only, no tours/telemetry/palette installs, no secret. */
-function writeSettings(userDir, extra = {}) {
-    const settings = {
-        uiHost: '127.0.0.1',
-        flowFile: 'flows.json',
-        credentialSecret: false,
-        logging: { console: { level: 'info', metrics: false, audit: false } },
-        editorTheme: {
-            tours: false,
-            projects: { enabled: false },
-            palette: { allowInstall: false },
-        },
-        externalModules: { palette: { allowInstall: false, allowUpload: false }, modules: { allowInstall: false } },
-        telemetry: { enabled: false },
-        diagnostics: { enabled: false },
-        ...extra,
-    };
-    const file = path.join(userDir, 'settings.js');
-    fs.writeFileSync(file, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
-    return file;
-}
-
 /**
  * Starts Node-RED with its CLI (red.js of the given module) on a free port. Resolves when the server
  * runs and flows are started; rejects with the log when it does not within `timeoutMs`.
@@ -101,89 +50,42 @@ function writeSettings(userDir, extra = {}) {
 async function startNodeRed({ module = 'node-red', node = node22(), userDir, settingsFile, timeoutMs = 30000, env = {} }) {
     const port = await freePort();
     const redJs = require.resolve(`${module}/red.js`, { paths: [ROOT] });
-    const child = spawn(node, [redJs, '--settings', settingsFile, '--userDir', userDir, '--port', String(port)], {
+    let flows = false;
+    let server = false;
+    const ready = (line) => {
+        if (/Started flows|Started modified/.test(line)) flows = true;
+        if (/Server now running/.test(line)) server = true;
+        return flows && server;
+    };
+    const child = await H.spawnReady(`Node-RED (${module})`, node, [redJs, '--settings', settingsFile, '--userDir', userDir, '--port', String(port)], {
         cwd: userDir,
         env: { ...process.env, NODE_RED_HOME: undefined, ...env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ready,
+        timeoutMs,
     });
-    const nr = { child, port, url: `http://127.0.0.1:${port}`, log: '', userDir };
-    child.stdout.on('data', (c) => (nr.log += c));
-    child.stderr.on('data', (c) => (nr.log += c));
-    nr.stop = () =>
-        new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode) return resolve();
-            const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-            child.once('exit', () => {
-                clearTimeout(t);
-                resolve();
-            });
-            child.kill('SIGTERM');
-        });
-    const started = Date.now();
-    while (!/Started flows|Started modified|Stopped flows.*\n.*Started/.test(nr.log) || !/Server now running/.test(nr.log)) {
-        if (child.exitCode !== null) throw new Error(`Node-RED (${module}) exited with ${child.exitCode}:\n${nr.log}`);
-        if (Date.now() - started > timeoutMs) {
-            await nr.stop();
-            throw new Error(`Node-RED (${module}) did not start within ${timeoutMs} ms:\n${nr.log}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-    return nr;
+    return {
+        child,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        userDir,
+        /** Everything this Node-RED printed so far. */
+        get log() {
+            return child.output.join('\n');
+        },
+        stop: () => H.stopChild(child, { signal: 'SIGTERM', killAfterMs: 5000 }),
+    };
 }
 
-/** A small HTTP client for the admin API: resolves {status, headers, text, json}. */
-function request(baseUrl, method, p, { body, headers = {} } = {}) {
-    return new Promise((resolve, reject) => {
-        const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-        const req = http.request(
-            `${baseUrl}${p}`,
-            {
-                method,
-                headers: {
-                    Accept: 'application/json',
-                    ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
-                    ...headers,
-                },
-            },
-            (res) => {
-                let text = '';
-                res.setEncoding('utf8');
-                res.on('data', (c) => (text += c));
-                res.on('end', () => {
-                    let json;
-                    try {
-                        json = JSON.parse(text);
-                    } catch (e) {
-                        json = undefined;
-                    }
-                    resolve({ status: res.statusCode, headers: res.headers, text, json });
-                });
-            },
-        );
-        req.setTimeout(20000, () => req.destroy(new Error(`${method} ${p}: timeout`)));
-        req.on('error', reject);
-        if (data !== undefined) req.write(data);
-        req.end();
-    });
+/** The admin API: resolves {status, headers, text, json}. */
+function request(baseUrl, method, p, options) {
+    return H.httpRequest(method, `${baseUrl}${p}`, options);
 }
 
 /** Fails (never skips) when Debian's chromium is missing, naming the package to install. */
 function requireChromium() {
-    let ok = false;
-    try {
-        fs.accessSync(CHROMIUM, fs.constants.X_OK);
-        ok = true;
-    } catch (e) {
-        ok = false;
-    }
-    if (!ok) {
-        throw new Error(
-            `The editor tests need Debian's chromium at ${CHROMIUM}, which is missing. ` +
-                'Install the Debian package "chromium" (as root: apt-get install -y chromium) and run the tests again. ' +
-                '(No browser is ever downloaded; AB_CHROMIUM=/path/to/chromium overrides the path.)',
-        );
-    }
-    return CHROMIUM;
+    const found = findChromium();
+    if (!found) throw new Error(missingMessage('npm test installs it in its pretest step (scripts/ensure-chromium.js) when run as root with apt-get.'));
+    return found;
 }
 
 const CHROMIUM_ARGS = [
@@ -265,10 +167,10 @@ module.exports = {
     ROOT,
     PKG,
     MODULE,
-    CHROMIUM,
     CHROMIUM_ARGS,
     node22,
     ownNode,
+    npmCli,
     nodeSets,
     exampleFlows,
     freePort,

@@ -26,19 +26,6 @@ function run(cmd, args, opts) {
     });
 }
 
-/** npm's CLI script, so npm can run under the same Node as the Node-RED being installed into (engine-strict). */
-function npmCli() {
-    const candidates = [
-        process.env.npm_execpath,
-        path.join(path.dirname(L.ownNode()), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-        '/usr/lib/node_modules/npm/bin/npm-cli.js',
-        '/usr/local/lib/node_modules/npm/bin/npm-cli.js',
-    ].filter(Boolean);
-    const found = candidates.find((c) => /npm-cli\.js$/.test(c) && fs.existsSync(c));
-    if (!found) throw new Error(`npm-cli.js not found (tried ${candidates.join(', ')})`);
-    return found;
-}
-
 /** Example flow names as Node-RED lists them: paths under examples/ without .json. */
 function exampleNames() {
     return L.exampleFlows().map((e) => path.relative('examples', e.file).replace(/\.json$/, '').split(path.sep).join('/')).sort();
@@ -69,7 +56,7 @@ describe('palette install (npm pack + npm install --omit=dev --engine-strict)', 
         }
         work = L.tmpDir('palette');
         // dist/ is already built (npm test builds first): skip the prepack rebuild, which others may be running.
-        const { stdout } = await run(L.ownNode(), [npmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: L.ROOT });
+        const { stdout } = await run(L.ownNode(), [L.npmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: L.ROOT });
         const info = JSON.parse(stdout)[0];
         tgz = path.join(work, info.filename);
         files = info.files.map((f) => f.path);
@@ -125,7 +112,7 @@ describe('palette install (npm pack + npm install --omit=dev --engine-strict)', 
                 fs.mkdirSync(userDir);
                 fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', description: 'A Node-RED Project', version: '0.0.1', private: true }, null, 4));
                 // As @node-red/registry's installer runs it (plus --prefer-offline so a warm npm cache is used).
-                await run(t.node(), [npmCli(), 'install', '--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~', '--omit=dev', '--engine-strict', '--prefer-offline', tgz], {
+                await run(t.node(), [L.npmCli(), 'install', '--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~', '--omit=dev', '--engine-strict', '--prefer-offline', tgz], {
                     cwd: userDir,
                     env: { ...process.env, npm_config_update_notifier: 'false', NODE_ENV: 'production' },
                 });

@@ -1,26 +1,18 @@
 'use strict';
 // End-to-end harness: the packed package installed the way the palette manager installs it, a real
 // Node-RED 5 process (Node 22) running the example flow against the repository's simulators (each a
-// child process), and a file context store. Used by the reliability specs.
+// child process), and a file context store. Used by the reliability specs; the set-up it shares
+// with the editor suites (ports, settings, processes, HTTP) is in test/harness.js.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const net = require('net');
-const http = require('http');
 const crypto = require('crypto');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const { readExample, pointAtSimulators } = require('../../flows/demo-flow');
+const H = require('../harness');
 
-const root = path.resolve(__dirname, '..', '..');
-const node22 = require.resolve('node/bin/node', { paths: [root] });
-const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined;
-
-function npm(args, cwd) {
-    // npm runs on the machine's own Node (npm's node), whatever runs this harness.
-    const nodeBin = process.env.npm_node_execpath || process.execPath;
-    if (npmCli) return execFileSync(nodeBin, [npmCli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const { ROOT: root, npm, freePort, waitFor, writeSettings } = H;
+const node22 = H.node22();
 
 let installed;
 /** Packs the package and installs the tarball into a base directory, once per process. */
@@ -36,97 +28,17 @@ function installPackage() {
     return installed;
 }
 
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
-}
-
 /** A small JSON HTTP client for the simulators' control routes and Node-RED's admin API. */
 function request(method, url, body) {
-    return new Promise((resolve, reject) => {
-        const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-        const req = http.request(url, {
-            method,
-            headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}) },
-            timeout: 10000,
-        }, (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('end', () => {
-                const text = Buffer.concat(chunks).toString('utf8');
-                let json;
-                try { json = JSON.parse(text); } catch (e) { json = undefined; }
-                resolve({ status: res.statusCode, json, text });
-            });
-        });
-        req.on('timeout', () => req.destroy(new Error(`timeout ${method} ${url}`)));
-        req.on('error', reject);
-        if (data) req.write(data);
-        req.end();
-    });
+    return H.httpRequest(method, url, { body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: 10000 });
 }
 
 /** Spawns `args` on Node 22 and resolves once a line matches `ready`; keeps the output for diagnosis. */
 function spawnReady(label, args, env, ready, timeoutMs = 30000) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(node22, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.output = [];
-        let done = false;
-        const timer = setTimeout(() => {
-            if (done) return;
-            done = true;
-            child.kill('SIGKILL');
-            reject(new Error(`${label} not ready within ${timeoutMs} ms:\n${child.output.slice(-30).join('\n')}`));
-        }, timeoutMs);
-        const onData = (chunk) => {
-            for (const line of String(chunk).split('\n')) {
-                if (!line) continue;
-                child.output.push(line);
-                if (child.output.length > 50000) child.output.shift();
-                if (!done && ready.test(line)) {
-                    done = true;
-                    clearTimeout(timer);
-                    resolve(child);
-                }
-            }
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('exit', (code, signal) => {
-            child.exited = { code, signal };
-            if (!done) {
-                done = true;
-                clearTimeout(timer);
-                reject(new Error(`${label} exited (${code ?? signal}) before it was ready:\n${child.output.slice(-30).join('\n')}`));
-            }
-        });
-    });
+    return H.spawnReady(label, node22, args, { cwd: root, env: { ...process.env, ...env }, ready, timeoutMs });
 }
 
-function killed(child, signal = 'SIGTERM') {
-    if (!child || child.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill(signal);
-    });
-}
-
-async function waitFor(fn, { timeoutMs = 60000, intervalMs = 200, what = 'condition' } = {}) {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    for (;;) {
-        last = await fn();
-        if (last) return last;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
-}
+const killed = (child, signal = 'SIGTERM') => H.stopChild(child, { signal });
 
 /**
  * The whole stack. `options.people` (default 12), `options.flowOptions` for pointAtSimulators,
@@ -167,18 +79,11 @@ async function createStack(options = {}) {
     });
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.mapFlow ? options.mapFlow(flow) : flow, null, 2));
     fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
-    const settings = {
-        uiHost: '127.0.0.1',
+    writeSettings(userDir, {
         uiPort: ports.nodeRed,
-        flowFile: 'flows.json',
-        credentialSecret: false,
         contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem', config: { flushInterval: 1 } } },
-        editorTheme: { tours: false },
-        telemetry: { enabled: false },
-        logging: { console: { level: 'info', metrics: false, audit: false } },
         ...(options.settings || {}),
-    };
-    fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+    });
 
     stack.startSimulators = async function () {
         stack.children.humand = await spawnReady('humand', ['sim/humand.js', '--port', String(ports.humand), '--users', String(people),

@@ -1,5 +1,5 @@
 'use strict';
-// The HikCentral simulator itself: signature checks per SPEC 4.2, control routes, push, trickle, CLI.
+// The HikCentral simulator itself: signature checks as the product specification describes them, control routes, push, trickle, CLI.
 const path = require('path');
 const http = require('http');
 const { spawn } = require('child_process');
