@@ -1,5 +1,5 @@
 'use strict';
-// Normalisation of HikCentral door events and pushed OnEventNotify events (SPEC 3, 4.2).
+// Normalisation of HikCentral door events and pushed OnEventNotify events.
 const should = require('should');
 const ev = require('../../dist/lib/artemis/events');
 const { splitWindows, formatRequestTime, MAX_WINDOW_MS } = require('../../dist/lib/artemis/window');

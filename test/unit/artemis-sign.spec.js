@@ -1,5 +1,5 @@
 'use strict';
-// The Artemis signer (SPEC 4.2) against the published vectors, plus ordering and optional headers.
+// The Artemis signer against the published vectors, plus ordering and optional headers.
 const crypto = require('crypto');
 const should = require('should');
 const { buildStringToSign, hmacSignature, signRequest, sortedQuery, signedHeaderNames, contentMd5 } = require('../../dist/lib/artemis/sign');
