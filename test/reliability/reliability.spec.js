@@ -5,6 +5,7 @@ const should = require('should');
 const fs = require('fs');
 const path = require('path');
 const { createStack, installPackage, waitFor } = require('./stack');
+const { checkJournal, sinkOptions } = require('./journal');
 
 const HIK_PEOPLE = 8; // people 1..8 pass HikCentral doors
 const HYS_PEOPLE = [9, 10, 11, 12]; // people 9..12 work remotely (HySecure)
@@ -37,32 +38,6 @@ function vpnSessions(nowMs, zone) {
 }
 
 const EXPECTED = HIK_PEOPLE * EVENTS_EACH + HYS_PEOPLE.length * 2;
-
-/** Every employee's records alternate START/END in time order, no record twice. */
-function checkJournal(journal) {
-    const byEmployee = new Map();
-    const seen = new Set();
-    for (const r of journal) {
-        const key = `${r.employeeInternalId}|${r.type}|${Date.parse(r.time)}`;
-        seen.has(key).should.be.false(`record twice: ${key}`);
-        seen.add(key);
-        if (!byEmployee.has(r.employeeInternalId)) byEmployee.set(r.employeeInternalId, []);
-        byEmployee.get(r.employeeInternalId).push(r);
-    }
-    for (const [emp, list] of byEmployee) {
-        list.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-        list.forEach((r, i) => r.type.should.equal(i % 2 === 0 ? 'START' : 'END', `employee ${emp} record ${i}`));
-    }
-    return byEmployee;
-}
-
-function sinkOptions(flow) {
-    for (const n of flow) {
-        if (n.type === 'humand-server') n.timeout = 3;
-        if (n.type === 'debug') { n.console = true; n.active = true; }
-    }
-    return flow;
-}
 
 describe('reliability (real Node-RED, packed package, simulators)', function () {
     this.timeout(240000);

@@ -42,7 +42,8 @@ const killed = (child, signal = 'SIGTERM') => H.stopChild(child, { signal });
 
 /**
  * The whole stack. `options.people` (default 12), `options.flowOptions` for pointAtSimulators,
- * `options.settings` merged into Node-RED's settings.
+ * `options.settings` merged into Node-RED's settings, `options.mapFlow(flow)` to change the flow,
+ * `options.simArgs` ({humand, artemis, hysecure}: extra command-line arguments per simulator).
  */
 async function createStack(options = {}) {
     const pkg = installPackage();
@@ -50,6 +51,7 @@ async function createStack(options = {}) {
     fs.symlinkSync(pkg.nodeModules, path.join(userDir, 'node_modules'), 'dir');
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
     const people = options.people || 12;
+    const simArgs = { humand: [], artemis: [], hysecure: [], ...(options.simArgs || {}) };
     const secret = () => crypto.randomBytes(12).toString('hex');
     const ports = { humand: await freePort(), artemis: await freePort(), hysecure: await freePort(), nodeRed: await freePort() };
     const env = {
@@ -87,11 +89,11 @@ async function createStack(options = {}) {
 
     stack.startSimulators = async function () {
         stack.children.humand = await spawnReady('humand', ['sim/humand.js', '--port', String(ports.humand), '--users', String(people),
-            '--api-key', env.AB_HUMAND_KEY], {}, /listening/);
+            '--api-key', env.AB_HUMAND_KEY, ...simArgs.humand], {}, /listening/);
         stack.children.artemis = await spawnReady('hikcentral', ['sim/hikcentral.js', '--port', String(ports.artemis), '--people', String(people),
-            '--app-key', env.AB_ARTEMIS_KEY, '--app-secret', env.AB_ARTEMIS_SECRET, '--trickle-ms', '0'], {}, /listening/);
+            '--app-key', env.AB_ARTEMIS_KEY, '--app-secret', env.AB_ARTEMIS_SECRET, '--trickle-ms', '0', ...simArgs.artemis], {}, /listening/);
         stack.children.hysecure = await spawnReady('hysecure', ['sim/hysecure.js', '--port', String(ports.hysecure), '--people', '0',
-            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD, '--timezone', stack.zone], {}, /listening/);
+            '--username', env.AB_HYSECURE_USER, '--password', env.AB_HYSECURE_PASSWORD, '--timezone', stack.zone, ...simArgs.hysecure], {}, /listening/);
     };
     stack.startNodeRed = async function () {
         stack.nodeRed = await spawnReady('node-red', [path.join(root, 'node_modules', 'node-red', 'red.js'), '--userDir', userDir,
