@@ -1,9 +1,9 @@
 /**
- * Humand's rules, applied before a record is sent: duplicate id, repeat swipe (debounce),
- * unknown direction, same direction twice, out of order, and times in the future. Pure functions.
+ * Humand's rules, applied before a record is sent: duplicate id, times too far ahead or in the future,
+ * repeat swipe (debounce), unknown direction, same direction twice and out of order. Pure functions.
  */
 import { Direction } from '../types';
-import { localDay, parseOffsetTime } from '../time';
+import { parseOffsetTime } from '../time';
 
 export interface LastAction {
     action: Direction;
@@ -21,16 +21,29 @@ export interface EmployeeState {
 export type NullDirectionPolicy = 'toggle' | 'reject';
 export type SameDirectionPolicy = 'send' | 'drop';
 
+/**
+ * The rules of one record (stored with it in the outbox). `maxFutureMs` and `newShiftAfterMs` are
+ * optional because records stored by releases before them have none: the defaults apply then.
+ */
 export interface RuleOptions {
     debounceMs: number;
     futureToleranceMs: number;
+    /** An event later than now + this is refused ("too-far-ahead") instead of held. */
+    maxFutureMs?: number;
+    /** Unknown direction: a punch more than this after the last one starts a new shift ("in"). */
+    newShiftAfterMs?: number;
     nullDirection: NullDirectionPolicy;
     sameDirection: SameDirectionPolicy;
 }
 
-export const DEFAULT_RULES: RuleOptions = {
+export const DEFAULT_MAX_FUTURE_MS = 24 * 3_600_000;
+export const DEFAULT_NEW_SHIFT_AFTER_MS = 10 * 3_600_000;
+
+export const DEFAULT_RULES: Required<RuleOptions> = {
     debounceMs: 60_000,
     futureToleranceMs: 120_000,
+    maxFutureMs: DEFAULT_MAX_FUTURE_MS,
+    newShiftAfterMs: DEFAULT_NEW_SHIFT_AFTER_MS,
     nullDirection: 'toggle',
     sameDirection: 'send',
 };
@@ -51,7 +64,7 @@ export interface RuleInput {
 export type Decision =
     | { kind: 'send'; action: Direction }
     | { kind: 'skip'; code: 'duplicate' | 'debounce' | 'same-direction'; reason: string }
-    | { kind: 'reject'; code: 'out-of-order' | 'unknown-direction' | 'invalid-time'; reason: string }
+    | { kind: 'reject'; code: 'out-of-order' | 'unknown-direction' | 'invalid-time' | 'too-far-ahead'; reason: string }
     | { kind: 'hold'; untilMs: number; reason: string };
 
 export function decide(input: RuleInput, state: EmployeeState, options: RuleOptions, nowMs: number): Decision {
@@ -59,6 +72,16 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
     if (!parsed) return { kind: 'reject', code: 'invalid-time', reason: `invalid time "${String(input.time)}"` };
     if (state.recent.includes(input.id)) {
         return { kind: 'skip', code: 'duplicate', reason: `duplicate event ${input.id}` };
+    }
+    const maxFutureMs = positiveOr(options.maxFutureMs, DEFAULT_MAX_FUTURE_MS);
+    if (parsed.ms > nowMs + maxFutureMs) {
+        return {
+            kind: 'reject',
+            code: 'too-far-ahead',
+            reason:
+                `event time ${input.time} is too far ahead: more than ${hours(maxFutureMs)} h after now ` +
+                '(a reader or source clock is probably wrong); not held, not sent',
+        };
     }
     if (parsed.ms > nowMs + options.futureToleranceMs) {
         return { kind: 'hold', untilMs: parsed.ms, reason: 'event time is in the future: held until due' };
@@ -74,7 +97,9 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
                 reason: `out of order: older than the last accepted record (${last.action} at ${last.time})`,
             };
         }
-        if (delta >= 0 && delta < options.debounceMs) {
+        // A repeat swipe is the same direction, or an unknown one; an explicit opposite direction is a real punch.
+        const repeat = input.direction !== 'in' && input.direction !== 'out' ? true : input.direction === last.action;
+        if (delta >= 0 && delta < options.debounceMs && repeat) {
             return {
                 kind: 'skip',
                 code: 'debounce',
@@ -92,13 +117,24 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
         if (options.nullDirection === 'reject') {
             return { kind: 'reject', code: 'unknown-direction', reason: 'unknown direction (rejected by option)' };
         }
-        if (!last || !lastParsed || localDay(lastParsed.dt.setZone(parsed.dt.zone)) !== localDay(parsed.dt)) {
+        // The first punch of a shift is decided by the gap since the last punch, not by the calendar day,
+        // so a night shift (in 22:00, out 06:00) alternates correctly.
+        const newShiftAfterMs = positiveOr(options.newShiftAfterMs, DEFAULT_NEW_SHIFT_AFTER_MS);
+        if (!last || !lastParsed || Math.abs(parsed.ms - lastParsed.ms) > newShiftAfterMs) {
             action = 'in';
         } else {
             action = last.action === 'in' ? 'out' : 'in';
         }
     }
     return { kind: 'send', action };
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function hours(ms: number): string {
+    return String(Math.round((ms / 3_600_000) * 100) / 100);
 }
 
 /** State after Humand accepted (or already had) a record. Older back-filled records do not move `last`. */
