@@ -6,10 +6,11 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { HealthTracker } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
-import { DEFAULT_COMMENT, renderComment } from '../../lib/humand/comment';
+import { renderComment } from '../../lib/humand/comment';
 import { Outbox, OutboxResult } from '../../lib/humand/outbox';
 import { checkInput } from '../../lib/humand/input';
-import { DEFAULT_RULES, NullDirectionPolicy, RuleOptions, SameDirectionPolicy } from '../../lib/humand/rules';
+import { readClockOptions } from '../../lib/humand/options';
+import { isCommand } from '../../lib/kit/command';
 import { clockHealth, clockStatus, resultMessage } from '../../lib/humand/status';
 import { attachHealth } from '../../lib/kit/health';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
@@ -17,7 +18,6 @@ import { NodeStatus, StatusValue } from '../../lib/kit/status';
 import { checkStore } from '../../lib/kit/store';
 import { errorMessage } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
-import { clampedNumber } from '../../lib/config';
 import { MIGRATIONS } from './migrations';
 
 interface HumandClockDef extends NodeDef {
@@ -25,6 +25,8 @@ interface HumandClockDef extends NodeDef {
     store: string;
     debounce: number | string;
     futureTolerance: number | string;
+    maxFuture: number | string;
+    newShiftAfter: number | string;
     nullDirection: string;
     sameDirection: string;
     concurrency: number | string;
@@ -38,18 +40,14 @@ export = function (RED: NodeAPI): void {
         const node = this;
         const config = migrateNodeConfig(node, def as unknown as HumandClockDef & Record<string, unknown>, MIGRATIONS);
         const server = RED.nodes.getNode(config.server) as HumandServerNode | null;
-        const store = (config.store || '').trim();
-        const dryRun = config.dryRun === true;
-        const rules: RuleOptions = {
-            debounceMs: clampedNumber(config.debounce, DEFAULT_RULES.debounceMs / 1000, 0) * 1000,
-            futureToleranceMs: clampedNumber(config.futureTolerance, DEFAULT_RULES.futureToleranceMs / 1000, 0) * 1000,
-            nullDirection: (config.nullDirection === 'reject' ? 'reject' : 'toggle') as NullDirectionPolicy,
-            sameDirection: (config.sameDirection === 'drop' ? 'drop' : 'send') as SameDirectionPolicy,
-        };
-        const template = typeof config.comment === 'string' && config.comment.trim() !== '' ? config.comment : DEFAULT_COMMENT;
-        const concurrency = Math.floor(clampedNumber(config.concurrency, 4, 1));
+        const { store, dryRun, rules, template, concurrency, problems } = readClockOptions(config);
+        // A value out of range (a flow edited by hand, or deployed despite the editor): its default applies.
+        for (const p of problems) node.warn(RED._(p.key, p.data));
         const health = new HealthTracker();
+        /** Events are refused (no humand-server at all, or the outbox could not be created). */
         let fatal: string | undefined;
+        /** Events are stored but nothing is sent: the Humand client cannot be built (no API key, bad URL). */
+        let unsendable: string | undefined;
         let outbox: Outbox | undefined;
 
         checkStore(RED, node, 'humand-clock', store);
@@ -57,6 +55,9 @@ export = function (RED: NodeAPI): void {
         const status = new NodeStatus(node, (): StatusValue | undefined => {
             if (fatal) return { fill: 'red', shape: 'ring', text: fatal };
             if (!outbox) return undefined;
+            if (unsendable) {
+                return { fill: 'red', shape: 'ring', text: RED._('humand-clock.status.notSending', { reason: unsendable, queued: String(outbox.stats().queued) }) };
+            }
             const s = clockStatus(outbox.stats(), Date.now());
             const prefix = dryRun ? RED._('humand-clock.status.dryRun') + ' · ' : '';
             return { fill: s.fill, shape: s.shape, text: prefix + (s.key ? RED._(`humand-clock.status.${s.key}`, s.data) : s.text ?? '') };
@@ -82,8 +83,9 @@ export = function (RED: NodeAPI): void {
         if (!server) {
             fatal = RED._('humand-clock.status.noServer');
         } else {
+            // The outbox stores events and pauses while there is no client; a re-deploy with a fixed config sends them.
             const client = server.getClient();
-            if (typeof client === 'string' && !dryRun) fatal = client;
+            if (typeof client === 'string' && !dryRun) unsendable = client;
             try {
                 outbox = server.getOutbox(store, dryRun, { concurrency });
                 outbox.attach(node.id, onResult);
@@ -102,10 +104,10 @@ export = function (RED: NodeAPI): void {
         }
         status.refresh();
 
-        attachHealth(node, () => clockHealth(node, outbox?.stats(), health, fatal, dryRun), () => outbox?.retryNow());
+        attachHealth(node, () => clockHealth(node, outbox?.stats(), health, fatal ?? unsendable, dryRun), () => outbox?.retryNow());
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
-            if (msg.topic === 'retry') {
+            if (isCommand(msg, 'retry')) {
                 outbox?.retryNow();
                 done();
                 return;

@@ -1,4 +1,7 @@
-/** Versioned humand-clock properties: version 1 is the release that introduced versioning. */
+/**
+ * Versioned humand-clock properties: version 1 is the release that introduced versioning; version 2
+ * adds `maxFuture` (hours) and `newShiftAfter` (hours) with their defaults (issue 13).
+ */
 import { Migration, withDefaults } from '../../lib/kit/migrate';
 
 export const MIGRATIONS: Migration[] = [
@@ -15,6 +18,13 @@ export const MIGRATIONS: Migration[] = [
             concurrency: 4,
             comment: '{{source}} · {{device}}',
             dryRun: false,
+        }),
+    },
+    {
+        version: 2,
+        up: withDefaults({
+            maxFuture: 24,
+            newShiftAfter: 10,
         }),
     },
 ];

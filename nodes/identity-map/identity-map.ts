@@ -8,6 +8,7 @@ import type { NodeAPI, Node, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { Request, Response } from 'express';
 import { contextStore, NodeRedContext, safeKey } from '../../lib/context';
 import { HealthTracker } from '../../lib/health';
+import { isCommand } from '../../lib/kit/command';
 import { attachHealth } from '../../lib/kit/health';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { NodeStatus } from '../../lib/kit/status';
@@ -21,7 +22,7 @@ import { readIdentitySettings } from '../../lib/identity/settings';
 import { identityStatus, refreshErrorText, Translate } from '../../lib/identity/status';
 import { buildTable, validateTable } from '../../lib/identity/table';
 import { WarnOnce } from '../../lib/identity/warn-once';
-import { errorMessage, isRecord } from '../../lib/types';
+import { errorMessage } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
 import { MIGRATIONS } from './migrations';
 import type { IdentityMapDef } from './types';
@@ -107,7 +108,7 @@ export = function (RED: NodeAPI): void {
         }
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
-            if (msg.topic === 'refresh' && !(isRecord(msg.payload) && isRecord(msg.payload.person))) {
+            if (isCommand(msg, 'refresh')) {
                 if (!service) return done(new Error(setupError ?? t('identity-map.errors.noServer')));
                 service.refresh().then(
                     () => done(),

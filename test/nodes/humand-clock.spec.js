@@ -14,6 +14,7 @@ const USERS = [
     { id: 1, employeeInternalId: '00123', firstName: 'Ana', lastName: 'García', email: 'ana@example.com', status: 'ACTIVE', segmentations: [] },
     { id: 2, employeeInternalId: '00456', firstName: 'Luis', lastName: 'Pérez', email: 'luis@example.com', status: 'ACTIVE', segmentations: [] },
     { id: 3, employeeInternalId: '00789', firstName: 'Eva', lastName: 'Soto', email: 'eva@example.com', status: 'ACTIVE', segmentations: [] },
+    { id: 4, employeeInternalId: 'retry', firstName: 'Rita', lastName: 'Retry', email: 'rita@example.com', status: 'ACTIVE', segmentations: [] },
 ];
 
 /** ISO time `minutesAgo` before now, written with -03:00. */
@@ -89,20 +90,21 @@ describe('humand-clock', function () {
         ok[0].topic.should.equal('p00123');
     });
 
-    it('a flow saved by this release (version 1) and one saved before versioning (no version) behave alike', async function () {
-        const full = { version: 1, name: '', store: '', debounce: 0, futureTolerance: 120, nullDirection: 'toggle', sameDirection: 'send', concurrency: 4, comment: '{{source}} · {{device}}', dryRun: false };
+    it('a flow saved by this release (version 2), by version 1 and before versioning (no version) behave alike', async function () {
+        const v1 = { version: 1, name: '', store: '', debounce: 0, futureTolerance: 120, nullDirection: 'toggle', sameDirection: 'send', concurrency: 4, comment: '{{source}} · {{device}}', dryRun: false };
+        const v2 = { ...v1, version: 2, maxFuture: 24, newShiftAfter: 10 };
         const results = [];
-        for (const props of [full, { version: undefined }, { version: 0 }]) {
+        for (const props of [v2, v1, { version: undefined }, { version: 0 }]) {
             const { c1, ok } = await load(flow(baseUrl, props));
-            c1.receive({ payload: evt('m:' + results.length, ['00123', '00456', '00789'][results.length], 5) });
+            c1.receive({ payload: evt('m:' + results.length, ['00123', '00456', '00789', 'retry'][results.length], 5) });
             await until(() => ok.length === 1);
             results.push({ humand: ok[0].payload.humand.action, comment: sim.journal[sim.journal.length - 1].comment, warned: c1.warn.args.some((a) => /newer/.test(String(a[0]))) });
             await helper.unload();
             await resetContext();
         }
-        results.map((r) => r.comment).should.eql(['HikCentral · Main door', 'HikCentral · Main door', 'HikCentral · Main door']);
-        results.map((r) => r.warned).should.eql([false, false, false]);
-        results.map((r) => r.humand).should.eql(['in', 'in', 'in']);
+        results.map((r) => r.comment).should.eql(['HikCentral · Main door', 'HikCentral · Main door', 'HikCentral · Main door', 'HikCentral · Main door']);
+        results.map((r) => r.warned).should.eql([false, false, false, false]);
+        results.map((r) => r.humand).should.eql(['in', 'in', 'in', 'in']);
     });
 
     it('alternates unknown directions and keeps per-employee order', async function () {
@@ -247,6 +249,113 @@ describe('humand-clock', function () {
         await clock.tickAsync(61000);
         await until(() => ok.length === 1);
         sim.journal.length.should.equal(1);
+    });
+
+    it('issue 13 case 1: an event 3 days ahead is refused at once (too-far-ahead, output 2, Catch); the next punch is delivered', async function () {
+        const { c1, ok, ko, caught } = await load(flow(baseUrl));
+        c1.receive({ payload: evt('far1', '00123', -3 * 24 * 60, 'in') });
+        await until(() => ko.length === 1 && caught.length === 1);
+        ko[0].reasonCode.should.equal('too-far-ahead');
+        ko[0].reason.should.match(/too far ahead: more than 24 h/);
+        caught[0].error.message.should.match(/too far ahead/);
+        c1.receive({ payload: evt('far2', '00123', 5, 'in') });
+        await until(() => ok.length === 1);
+        ok[0].payload.id.should.equal('far2');
+        sim.journal.length.should.equal(1);
+        helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats().should.containEql({ queued: 0, waiting: 0 });
+    });
+
+    it('issue 13 case 1: maxFuture is configurable (hours): 2 h ahead is refused with maxFuture 1, held with the default', async function () {
+        const { c1, ko } = await load(flow(baseUrl, { maxFuture: 1 }));
+        c1.receive({ payload: evt('mf1', '00123', -120, 'in') });
+        await until(() => ko.length === 1);
+        ko[0].reasonCode.should.equal('too-far-ahead');
+        ko[0].reason.should.match(/more than 1 h/);
+    });
+
+    it('issue 13 case 1: an out-of-range maxFuture or newShiftAfter is warned about at start and its default applies', async function () {
+        const { c1, ko } = await load(flow(baseUrl, { maxFuture: 0, newShiftAfter: 'x' }));
+        const warnings = c1.warn.args.map((a) => String(a[0]));
+        warnings.some((t) => /badMaxFuture|Max\. ahead must be/.test(t)).should.be.true();
+        warnings.some((t) => /badNewShiftAfter|New shift after must be/.test(t)).should.be.true();
+        c1.receive({ payload: evt('mf2', '00123', -3 * 24 * 60, 'in') });
+        await until(() => ko.length === 1);
+        ko[0].reason.should.match(/more than 24 h/);
+    });
+
+    it('issue 13 case 10: "in" 08:00:00 then "out" 08:00:30 are both sent; a repeated "in" within debounce is dropped', async function () {
+        const { c1, ok, ko } = await load(flow(baseUrl, { debounce: 60 }));
+        const base = Date.now() - 60 * 60000;
+        const at = (s) => new Date(base + s * 1000 - 3 * 3600000).toISOString().replace('Z', '-03:00');
+        c1.receive({ payload: { ...evt('db1', '00123', 0, 'in'), time: at(0) } });
+        c1.receive({ payload: { ...evt('db2', '00123', 0, 'in'), time: at(10) } });
+        c1.receive({ payload: { ...evt('db3', '00123', 0, 'out'), time: at(30) } });
+        await until(() => ok.length === 2 && ko.length === 1);
+        ko[0].should.containEql({ reasonCode: 'debounce' });
+        ko[0].payload.id.should.equal('db2');
+        sim.journal.map((r) => r.type).should.eql(['START', 'END']);
+    });
+
+    it('issue 13 case 11: night shift at a door without direction: in 22:00, 06:00 → out, next 22:00 → in', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        const day = (d, h) => new Date(Date.UTC(2026, 0, d, h + 3)).toISOString().replace('.000Z', '-03:00');
+        const times = [day(20, 22), day(21, 6), day(21, 22), day(22, 6)];
+        times.forEach((t, i) => c1.receive({ payload: { ...evt('ns' + i, '00123', 0), time: t } }));
+        await until(() => ok.length === 4);
+        sim.journal.map((r) => r.type).should.eql(['START', 'END', 'START', 'END']);
+    });
+
+    // (the stored state's namespace follows the base URL unless one is set: the URL fix keeps it here by an explicit one)
+    const unusable = [
+        ['without API key', {}, {}, '', /noKey|API key/i],
+        ['with an invalid base URL', { baseUrl: 'ftp://humand.example', namespace: 'acme' }, { namespace: 'acme' }, KEY, /badUrl|URL/i],
+    ];
+    for (const [label, serverProps, fixedProps, apiKey, reason] of unusable) it(`issue 13 case 3: a humand-server ${label}: the event is stored (no error), status red, health says why; sent once the config is fixed and deployed`, async function () {
+        const { c1, ok, ko, caught } = await load(flow(baseUrl, {}, serverProps), { s1: { apiKey } });
+        c1.receive({ payload: evt('nk1', '00123', 5, 'in') });
+        const server = helper.getNode('s1');
+        await until(() => server.getOutbox('', false, { concurrency: 1 }).stats().queued === 1, { ms: 1000 });
+        await until(() => server.getOutbox('', false, { concurrency: 1 }).stats().paused, { ms: 1000 });
+        // (the test runtime's catalog gives keys without their data: the reason itself is checked in the health view)
+        await until(() => c1.status.args.some((a) => a[0].fill === 'red' && /notSending|not sending/.test(a[0].text)), { ms: 1000 });
+        caught.length.should.equal(0);
+        c1.error.called.should.be.false();
+        ok.length.should.equal(0);
+        ko.length.should.equal(0);
+        sim.requests.length.should.equal(0);
+        const res = await helper.request().get('/attendance-bridge/health').expect(503);
+        const entry = res.body.nodes.find((n) => n.id === 'c1');
+        entry.queue.should.equal(1);
+        entry.problem.should.match(reason);
+
+        await deploy(flow(baseUrl, {}, fixedProps), 'full', { s1: { apiKey: KEY } });
+        const delivered = collect(helper.getNode('ok'));
+        await until(() => delivered.length === 1, { ms: 1500 });
+        delivered[0].payload.id.should.equal('nk1');
+        sim.journal.length.should.equal(1);
+    });
+
+    it('issue 13 case 3: only a humand-clock without any humand-server refuses events (done with an error)', async function () {
+        const f = flow(baseUrl).map((n) => (n.id === 'c1' ? { ...n, server: '' } : n));
+        const { c1, caught } = await load(f);
+        c1.receive({ payload: evt('ns1', '00123', 5, 'in') });
+        await until(() => caught.length === 1);
+        caught[0].error.message.should.match(/noServer|no Humand server/);
+    });
+
+    it('issue 13 case 7: an event whose employeeId and topic are "retry" is delivered as a punch; a bare "retry" is the command', async function () {
+        const { c1, ok, ko } = await load(flow(baseUrl));
+        c1.receive({ topic: 'retry', payload: evt('rt1', 'retry', 5, 'in') });
+        await until(() => ok.length === 1);
+        sim.requests.length.should.equal(1);
+        sim.requests[0].employeeId.should.equal('retry');
+        sim.journal.map((r) => r.employeeInternalId).should.eql(['retry']);
+        // a bare command still works: it is not an event, nothing goes out
+        c1.receive({ topic: 'retry' });
+        c1.receive({ topic: 'retry', payload: 1700000000000 });
+        await new Promise((r) => setImmediate(r));
+        ok.length.should.equal(1);
+        ko.length.should.equal(0);
     });
 
     it('dry run reports on output 1 and sends nothing', async function () {
