@@ -298,7 +298,7 @@ describe('humand-clock', function () {
 
     it('issue 13 case 11: night shift at a door without direction: in 22:00, 06:00 → out, next 22:00 → in', async function () {
         const { c1, ok } = await load(flow(baseUrl));
-        const day = (d, h) => new Date(Date.UTC(2026, 0, d, h + 3)).toISOString().replace('.000Z', '-03:00');
+        const day = (d, h) => `2026-01-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00-03:00`;
         const times = [day(20, 22), day(21, 6), day(21, 22), day(22, 6)];
         times.forEach((t, i) => c1.receive({ payload: { ...evt('ns' + i, '00123', 0), time: t } }));
         await until(() => ok.length === 4);
