@@ -19,6 +19,7 @@ import { classifyResponse, Outcome } from '../classify';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
 import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
 import { EmployeeRecord, ItemMeta, OutboxItem } from './format';
+import { insertItem, ordered, removeItem } from './order';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
 
@@ -64,6 +65,9 @@ export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate
 
 type ResultHandler = (result: OutboxResult) => void;
 
+/** A retry waits at most this long, whatever Retry-After says (Humand's window is 60 s). */
+export const MAX_RETRY_WAIT_MS = 60 * 60 * 1000;
+
 export class Outbox extends EventEmitter {
     private readonly opts: OutboxOptions;
     private readonly now: () => number;
@@ -92,14 +96,9 @@ export class Outbox extends EventEmitter {
             now: this.now,
             run: (employeeId, signal, release) => this.processHead(employeeId, signal, release),
             onError: (employeeId, err) => {
-                // Unexpected (a store failure): keep the item, try again later.
+                // Not expected (processHead handles its own store failures): say so; the employee is scheduled again.
                 this.lastError = errorMessage(err);
-                this.opts.log?.(`outbox: ${this.lastError}`);
-                const head = this.employees.records.get(employeeId)?.queue[0];
-                if (head) {
-                    head.attempts += 1;
-                    head.notBefore = this.now() + this.retryDelay(head.attempts);
-                }
+                this.opts.log?.(`outbox: employee ${employeeId}: ${this.lastError}`);
             },
             afterRun: (employeeId) => {
                 this.schedule(employeeId);
@@ -138,6 +137,8 @@ export class Outbox extends EventEmitter {
         const { pending, seq } = await this.employees.loadPending();
         this.seq = Math.max(this.seq, seq);
         for (const [employeeId, record] of pending) {
+            // A queue stored by an earlier release may have a record held for its time in front of due ones.
+            record.queue = ordered(record.queue, this.now());
             this.opts.log?.(`outbox: ${record.queue.length} pending record(s) for employee ${employeeId} loaded`);
             this.schedule(employeeId);
         }
@@ -168,14 +169,18 @@ export class Outbox extends EventEmitter {
             return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
         }
         const item: OutboxItem = { id: event.id, seq: ++this.seq, employeeId, event, meta, rules, comment, attempts: 0, enqueuedAt: this.now() };
-        record.queue.push(item);
+        // In time order before records held for a later time (order.ts); otherwise at the end.
+        const place = insertItem(record.queue, item, this.now());
         try {
             await this.employees.persist(employeeId);
         } catch (err) {
-            record.queue = record.queue.filter((i) => i !== item);
+            // Exactly this record: the head may have been answered (and removed) meanwhile.
+            removeItem(record.queue, item);
             throw new Error(`could not store the event in the outbox: ${errorMessage(err)}`);
         }
-        this.scheduler.add(employeeId);
+        // A new head in front of a record held for its time: it runs now, not when the held one is due.
+        if (place === 0 && record.queue[0] === item && record.queue.length > 1) this.schedule(employeeId);
+        else this.scheduler.add(employeeId);
         this.emit('change');
         this.scheduler.start();
         return { queued: true };
@@ -194,8 +199,9 @@ export class Outbox extends EventEmitter {
         let oldestQueuedAt: number | undefined;
         for (const r of this.employees.records.values()) {
             queued += r.queue.length;
-            const head = r.queue[0];
-            if (head && (oldestQueuedAt === undefined || head.enqueuedAt < oldestQueuedAt)) oldestQueuedAt = head.enqueuedAt;
+            for (const item of r.queue) {
+                if (oldestQueuedAt === undefined || item.enqueuedAt < oldestQueuedAt) oldestQueuedAt = item.enqueuedAt;
+            }
         }
         return {
             queued,
@@ -230,11 +236,34 @@ export class Outbox extends EventEmitter {
         return backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random);
     }
 
+    /** Longest retry wait: the back-off's maximum, at least MAX_RETRY_WAIT_MS. */
+    private maxRetryWait(): number {
+        return Math.max(MAX_RETRY_WAIT_MS, (this.opts.backoff ?? DEFAULT_BACKOFF).maxMs);
+    }
+
+    /** A store write for `item` failed: it waits (back-off) and is tried again; the others keep their turn. */
+    private storeFailed(item: OutboxItem, err: unknown): void {
+        this.lastError = `could not store the outbox: ${errorMessage(err)}`;
+        this.opts.log?.(`outbox: ${this.lastError} (record ${item.id} is tried again)`);
+        item.attempts += 1;
+        item.notBefore = this.now() + this.retryDelay(item.attempts);
+    }
+
     private async processHead(employeeId: string, signal: AbortSignal, answered: () => void): Promise<void> {
         const record = this.employees.records.get(employeeId);
         const item = record?.queue[0];
         if (!record || !item) return;
         if (item.notBefore !== undefined && item.notBefore > this.now()) return;
+        try {
+            await this.runHead(employeeId, record, item, signal, answered);
+        } catch (err) {
+            // Not stored (the store failed): exactly this record waits and is tried again.
+            this.storeFailed(item, err);
+        }
+    }
+
+    /** Decides, sends and applies the answer for the head record `item` of `record`. */
+    private async runHead(employeeId: string, record: EmployeeRecord, item: OutboxItem, signal: AbortSignal, answered: () => void): Promise<void> {
 
         if (!item.action) {
             const step = stepOfDecision(decide(ruleInput(item), record, item.rules, this.now()), record, ruleInput(item), item.attempts);
@@ -277,15 +306,26 @@ export class Outbox extends EventEmitter {
     /** Carries out a step on the head item: state, queue, store, result. */
     private async apply(employeeId: string, record: EmployeeRecord, item: OutboxItem, step: Step): Promise<void> {
         switch (step.kind) {
-            case 'done':
+            case 'done': {
+                const before = { last: record.last, recent: record.recent };
                 Object.assign(record, step.state);
-                record.queue.shift();
-                await this.employees.persist(employeeId);
+                const index = removeItem(record.queue, item);
+                try {
+                    await this.employees.persist(employeeId);
+                } catch (err) {
+                    // The final answer is not stored: undo exactly this record's change (as if the process
+                    // had stopped before the write); it is tried again and Humand's duplicate answer ends it.
+                    Object.assign(record, before);
+                    if (index >= 0 && !record.queue.includes(item)) record.queue.splice(Math.min(index, record.queue.length), 0, item);
+                    throw err;
+                }
                 this.finish({ item, ...step.result });
                 return;
+            }
             case 'wait':
                 item.attempts = step.attempts;
-                item.notBefore = step.notBefore;
+                // A retry never waits longer than MAX_RETRY_WAIT_MS (a huge Retry-After); a held record waits for its time.
+                item.notBefore = step.held ? step.notBefore : Math.min(step.notBefore, this.now() + this.maxRetryWait());
                 if (step.held !== undefined) item.held = step.held;
                 if (step.lastError !== undefined) item.lastError = step.lastError;
                 await this.employees.persist(employeeId);
