@@ -66,14 +66,25 @@ export function bucketOf(employeeId: string): number {
     return (h >>> 0) % BUCKETS;
 }
 
-export function parseBucket(value: unknown): Record<string, unknown> {
-    if (typeof value !== 'string' || value === '') return {};
+/**
+ * A stored bucket as a Map from employee id to its stored record. A Map (not an object) so that ids
+ * such as `__proto__` or `constructor` are ordinary keys (JSON.parse keeps them as own properties).
+ */
+export function parseBucket(value: unknown): Map<string, unknown> {
+    const bucket = new Map<string, unknown>();
+    if (typeof value !== 'string' || value === '') return bucket;
     try {
         const parsed = JSON.parse(value) as unknown;
-        return isRecord(parsed) ? parsed : {};
+        if (isRecord(parsed)) for (const [employeeId, stored] of Object.entries(parsed)) bucket.set(employeeId, stored);
     } catch {
-        return {};
+        // An unreadable bucket is read as empty (and rewritten with the employees that change).
     }
+    return bucket;
+}
+
+/** The stored text of a bucket (undefined when empty: the key is removed). Object.fromEntries keeps `__proto__` as data. */
+export function formatBucket(bucket: Map<string, unknown>): string | undefined {
+    return bucket.size > 0 ? JSON.stringify(Object.fromEntries(bucket)) : undefined;
 }
 
 /** Reads one stored employee: version 1, or the unversioned layout shipped before it (the same fields). */
