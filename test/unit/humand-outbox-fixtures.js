@@ -28,6 +28,29 @@ function fakeClient(answer) {
     };
 }
 
+/** A client that never answers; like axios, it gives up when the request is aborted. */
+function hangingClient() {
+    return fakeClient((call) => new Promise((resolve, reject) => {
+        const { HttpFailure } = require('../../dist/lib/http');
+        const fail = () => reject(new HttpFailure('aborted', 'request aborted'));
+        if (call.signal.aborted) fail();
+        else call.signal.addEventListener('abort', fail);
+    }));
+}
+
+/** A client whose calls wait until `client.answer(reply)` (or give up when aborted). */
+function gatedClient() {
+    const gates = [];
+    const client = fakeClient((call) => new Promise((resolve, reject) => {
+        const { HttpFailure } = require('../../dist/lib/http');
+        gates.push(resolve);
+        call.signal.addEventListener('abort', () => reject(new HttpFailure('aborted', 'request aborted')));
+    }));
+    client.answer = (res) => gates.shift()(res || reply(201, {}));
+    client.pending = () => gates.length > 0;
+    return client;
+}
+
 /** ISO time `ms` from the (fake) clock's now, written with -03:00. */
 function isoIn(ms) {
     return new Date(Date.now() + ms - 3 * 3600000).toISOString().replace('Z', '-03:00');
@@ -62,4 +85,4 @@ function makeOutbox(list, store, client, extra = {}) {
     return { d, results };
 }
 
-module.exports = { T0, rules, meta, reply, fakeClient, isoIn, event, stored, makeOutbox };
+module.exports = { T0, rules, meta, reply, fakeClient, hangingClient, gatedClient, isoIn, event, stored, makeOutbox };

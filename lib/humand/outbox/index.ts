@@ -18,7 +18,7 @@ import { HumandClient } from '../client';
 import { classifyResponse, Outcome } from '../classify';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
 import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
-import { EmployeeRecord, ItemMeta, OutboxItem } from './format';
+import { EmployeeRecord, ItemMeta, MAX_COMMENT, MAX_TOPIC, OutboxItem, storedEvent } from './format';
 import { insertItem, ordered, removeItem } from './order';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
@@ -168,7 +168,17 @@ export class Outbox extends EventEmitter {
         if (record.recent.includes(event.id) || record.queue.some((i) => i.id === event.id)) {
             return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
         }
-        const item: OutboxItem = { id: event.id, seq: ++this.seq, employeeId, event, meta, rules, comment, attempts: 0, enqueuedAt: this.now() };
+        const item: OutboxItem = {
+            id: event.id,
+            seq: ++this.seq,
+            employeeId,
+            event: storedEvent(event),
+            meta: meta.topic !== undefined && meta.topic.length > MAX_TOPIC ? { ...meta, topic: meta.topic.slice(0, MAX_TOPIC) } : meta,
+            rules,
+            comment: comment.slice(0, MAX_COMMENT),
+            attempts: 0,
+            enqueuedAt: this.now(),
+        };
         // In time order before records held for a later time (order.ts); otherwise at the end.
         const place = insertItem(record.queue, item, this.now());
         try {
