@@ -20,6 +20,7 @@ import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
 import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
 import { EmployeeRecord, ItemMeta, MAX_COMMENT, MAX_TOPIC, OutboxItem, storedEvent } from './format';
 import { insertItem, ordered, removeItem } from './order';
+import { ForeignDuplicates } from './senders';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
 
@@ -42,6 +43,13 @@ export interface OutboxStats {
     skipped: number;
     failed: number;
     last?: { action: Direction; name: string; time: string };
+    /**
+     * Records accepted by this process that Humand answered as a duplicate on their first attempt:
+     * someone else sent them (another copy of the flows, a staging copy against production).
+     */
+    foreignDuplicates: number;
+    /** Several of them within a window (senders.ts): another sender is evidently active. */
+    otherSenderSuspected: boolean;
 }
 
 export interface OutboxOptions {
@@ -59,6 +67,8 @@ export interface OutboxOptions {
     now?: () => number;
     random?: () => number;
     log?: (text: string) => void;
+    /** Loading waits for this (an outbox on the same stored keys that is still closing). */
+    startAfter?: Promise<unknown>;
 }
 
 export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
@@ -85,11 +95,15 @@ export class Outbox extends EventEmitter {
     private counts = { delivered: 0, skipped: 0, failed: 0 };
     private lastDelivered: OutboxStats['last'];
     private lastError: string | undefined;
+    /** Records accepted by this process (not loaded from the store). */
+    private readonly acceptedHere = new WeakSet<OutboxItem>();
+    private readonly foreign: ForeignDuplicates;
 
     constructor(options: OutboxOptions) {
         super();
         this.opts = options;
         this.now = options.now ?? (() => Date.now());
+        this.foreign = new ForeignDuplicates(this.now);
         this.employees = new EmployeeStore(options.store, options.keyPrefix, options.idleCache);
         this.scheduler = new KeyScheduler({
             concurrency: options.concurrency,
@@ -134,6 +148,7 @@ export class Outbox extends EventEmitter {
 
     /** Loads the employees that have something in the outbox; idle ones are read when an event arrives. */
     private async load(): Promise<void> {
+        await this.opts.startAfter?.catch(() => undefined);
         const { pending, seq } = await this.employees.loadPending();
         this.seq = Math.max(this.seq, seq);
         for (const [employeeId, record] of pending) {
@@ -181,6 +196,7 @@ export class Outbox extends EventEmitter {
         };
         // In time order before records held for a later time (order.ts); otherwise at the end.
         const place = insertItem(record.queue, item, this.now());
+        this.acceptedHere.add(item);
         try {
             await this.employees.persist(employeeId);
         } catch (err) {
@@ -223,6 +239,8 @@ export class Outbox extends EventEmitter {
             lastError: this.lastError,
             ...this.counts,
             last: this.lastDelivered,
+            foreignDuplicates: this.foreign.count,
+            otherSenderSuspected: this.foreign.suspected,
         };
     }
 
@@ -296,6 +314,8 @@ export class Outbox extends EventEmitter {
         await this.opts.limiter.take();
         if (this.closed || signal.aborted) return;
 
+        // Accepted here and never sent: a duplicate answer means another sender had sent it.
+        const firstSend = item.attempts === 0 && this.acceptedHere.has(item);
         let outcome: Outcome;
         try {
             const res = await client.clock(action, this.body(item), signal);
@@ -306,6 +326,11 @@ export class Outbox extends EventEmitter {
             outcome = { kind: 'retry', status: 0, message };
         }
         if (this.closed) return;
+        if (outcome.kind === 'delivered' && outcome.duplicate && firstSend && this.foreign.add()) {
+            // Shown in the health view as the last error; the records themselves are delivered.
+            this.lastError = `another sender is evidently active for this Humand tenant: Humand already had records before this instance sent them (last ${item.id})`;
+            this.opts.log?.(`outbox: ${this.lastError}`);
+        }
         if (outcome.kind !== 'auth') answered();
         if (outcome.kind === 'delivered' || outcome.kind === 'rejected' || outcome.kind === 'retry') this.authFailures = 0;
         const step = stepOfOutcome(outcome, record, ruleInput(item), action, item.attempts, this.now(), (n) => this.retryDelay(n));
