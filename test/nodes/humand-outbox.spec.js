@@ -10,7 +10,7 @@ const { readHumandSettings } = require(path.join(__dirname, '..', '..', 'dist', 
 const humandServer = node('humand-server');
 const humandClock = node('humand-clock');
 const KEY = 'test-key-0001';
-const USERS = [1, 2, 3, 4, 5].map((n) => ({ id: n, employeeInternalId: `0010${n}`, firstName: 'E', lastName: String(n), email: `e${n}@example.com`, status: 'ACTIVE', segmentations: [] }));
+const USERS = ['00101', '00102', '00103', '00104', '00105', '__proto__', 'constructor'].map((emp, i) => ({ id: i + 1, employeeInternalId: emp, firstName: 'E', lastName: String(i), email: `e${i}@example.com`, status: 'ACTIVE', segmentations: [] }));
 
 function ago(minutesAgo) {
     return new Date(Date.now() - minutesAgo * 60000 - 3 * 3600000).toISOString().replace('Z', '-03:00');
@@ -128,5 +128,23 @@ describe('humand outbox: one per physical store and tenant (issue 13, case 6)', 
         const stats = helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats();
         stats.foreignDuplicates.should.equal(3);
         stats.otherSenderSuspected.should.be.true();
+    });
+
+    it('issue 13 case 4: events for employees __proto__ and constructor are stored in a file store and delivered after a restart', async function () {
+        sim.setFaults({ kinds: ['503'] });
+        let { ok } = await load(flow(baseUrl), fileStores());
+        helper.getNode('c1').receive({ payload: evt('__proto__', '__proto__', 5, 'in') });
+        helper.getNode('c1').receive({ payload: evt('constructor', 'constructor', 5, 'in') });
+        await until(() => helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats().waiting === 2);
+        await helper.unload(); // the restart: the outbox is read back from the files
+        sim.clearFaults();
+        ({ ok } = await load(flow(baseUrl), fileStores()));
+        const outbox = helper.getNode('s1').getOutbox('', false, { concurrency: 1 });
+        await outbox.whenStarted();
+        outbox.stats().queued.should.equal(2);
+        outbox.retryNow();
+        await until(() => ok.length === 2);
+        sim.journal.map((r) => r.employeeInternalId).sort().should.eql(['__proto__', 'constructor']);
+        outbox.state('__proto__').recent.should.eql(['__proto__']);
     });
 });
