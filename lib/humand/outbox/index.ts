@@ -3,75 +3,30 @@
  *
  * Every event is written to the context store (per employee: last action, recent ids and the pending
  * queue) before anything else happens to it, and leaves the queue only with a final answer.
- * Per employee the queue is strictly FIFO; different employees run in parallel up to `concurrency`;
+ * Per employee the queue is sent in order (time order before records held for a later time: order.ts);
+ * different employees run in parallel up to `concurrency`;
  * a shared token bucket enforces the server's rate limit. Retryable failures (429, 5xx, timeouts,
  * network) back off exponentially with jitter and honour Retry-After; 401/403 pause everything.
  * After a crash the queue is loaded again and unanswered records are re-sent with the action decided
  * before the crash, so Humand's duplicate answer makes the re-send harmless.
  */
 import { EventEmitter } from 'events';
-import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF, RateLimiter } from '../../backoff';
-import { KeyValueStore } from '../../context';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../backoff';
 import { HttpFailure } from '../../http';
 import { AttendanceEvent, Direction, errorMessage } from '../../types';
-import { HumandClient } from '../client';
 import { classifyResponse, Outcome } from '../classify';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
-import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
+import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome } from '../step';
 import { EmployeeRecord, ItemMeta, MAX_COMMENT, MAX_TOPIC, OutboxItem, storedEvent } from './format';
 import { insertItem, ordered, removeItem } from './order';
 import { ForeignDuplicates } from './senders';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
+import type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
 
 export { bucketOf } from './format';
 
-export interface OutboxResult extends StepResult {
-    item: OutboxItem;
-}
-
-export interface OutboxStats {
-    queued: number;
-    /** Epoch ms when the oldest queued event was accepted. */
-    oldestQueuedAt?: number;
-    inFlight: number;
-    waiting: number;
-    nextRetryAt?: number;
-    paused?: { until: number; message: string };
-    lastError?: string;
-    delivered: number;
-    skipped: number;
-    failed: number;
-    last?: { action: Direction; name: string; time: string };
-    /**
-     * Records accepted by this process that Humand answered as a duplicate on their first attempt:
-     * someone else sent them (another copy of the flows, a staging copy against production).
-     */
-    foreignDuplicates: number;
-    /** Several of them within a window (senders.ts): another sender is evidently active. */
-    otherSenderSuspected: boolean;
-}
-
-export interface OutboxOptions {
-    store: KeyValueStore;
-    keyPrefix: string;
-    client: () => HumandClient | string;
-    limiter: RateLimiter;
-    dryRun: boolean;
-    concurrency: number;
-    backoff?: BackoffOptions;
-    /** Pause after 401/403, grows with each failure up to maxMs of `backoff`. */
-    authPauseMs?: number;
-    /** Idle employees kept in memory (default IDLE_CACHE). */
-    idleCache?: number;
-    now?: () => number;
-    random?: () => number;
-    log?: (text: string) => void;
-    /** Loading waits for this (an outbox on the same stored keys that is still closing). */
-    startAfter?: Promise<unknown>;
-}
-
-export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
+export type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
 
 type ResultHandler = (result: OutboxResult) => void;
 
