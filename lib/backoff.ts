@@ -1,4 +1,5 @@
 /** Exponential back-off with jitter, and a token-bucket rate limiter. Timers only: tests drive them with fake clocks. */
+import { cappedTimeout } from './kit/timer';
 
 export interface BackoffOptions {
     baseMs: number;
@@ -60,7 +61,7 @@ export class RateLimiter {
     private schedule(): void {
         if (this.timer || this.waiters.length === 0) return;
         const wait = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-        this.timer = setTimeout(() => {
+        this.timer = cappedTimeout(() => {
             this.timer = undefined;
             this.refill();
             while (this.waiters.length > 0 && this.tokens >= 1) {

@@ -95,6 +95,24 @@ export function isPersistentStore(contextStorage: unknown, storeName: string | u
     return mod !== 'memory' && mod !== undefined;
 }
 
+/**
+ * The name of the physical store that a node's store setting uses, as Node-RED resolves it: '' and
+ * 'default' mean the default store, which is the store named by a string `default` (an alias), the
+ * store named `default`, or else the first store listed; an unknown name falls back to the default.
+ * Two settings with the same result read and write the same data.
+ */
+export function resolveStoreName(contextStorage: unknown, storeName: string | undefined): string {
+    const stores = typeof contextStorage === 'object' && contextStorage !== null ? (contextStorage as Record<string, unknown>) : {};
+    const names = Object.keys(stores);
+    const asked = storeName && storeName.trim() !== '' ? storeName.trim() : 'default';
+    if (asked !== 'default' && Object.prototype.hasOwnProperty.call(stores, asked)) return asked;
+    if (names.length === 0) return 'default';
+    const def = Object.prototype.hasOwnProperty.call(stores, 'default') ? stores.default : undefined;
+    if (typeof def === 'string' && Object.prototype.hasOwnProperty.call(stores, def)) return def;
+    if (def !== undefined) return 'default';
+    return names[0];
+}
+
 /** Does the settings' contextStorage define a store of that name? An empty name means the default. */
 export function storeExists(contextStorage: unknown, storeName: string | undefined): boolean {
     if (!storeName || storeName.trim() === '') return true;

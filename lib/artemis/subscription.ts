@@ -4,6 +4,7 @@
  * on close with a client of its own, bounded in time.
  */
 import { errorMessage } from '../types';
+import { cappedTimeout } from '../kit/timer';
 import { ArtemisError } from './errors';
 
 /** The URL HikCentral posts to: Node-RED's public URL, httpNodeRoot, the push path and `?token=` when set. */
@@ -64,7 +65,7 @@ export class PushSubscription {
     /** Unsubscribes with `client` (owned: destroyed afterwards), waiting at most `timeoutMs`; never rejects. */
     cancel(client: Unsubscriber, onError: (text: string) => void, timeoutMs = UNSUBSCRIBE_TIMEOUT_MS): Promise<void> {
         return new Promise<void>((resolve) => {
-            const finish = setTimeout(resolve, timeoutMs);
+            const finish = cappedTimeout(resolve, timeoutMs);
             client
                 .unsubscribe(this.types)
                 .catch((err: unknown) => onError(errorMessage(err)))

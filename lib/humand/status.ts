@@ -51,7 +51,12 @@ export function clockHealth(
         lastErrorAt: health.lastErrorAt,
         failingSince: health.failingSince,
         counts: { ...health.counts },
-        details: { dryRun, inFlight: s?.inFlight ?? 0 },
+        details: {
+            dryRun,
+            inFlight: s?.inFlight ?? 0,
+            // Another sender for this tenant (issue 13): shown once Humand answered a duplicate for a record never sent here.
+            ...(s?.foreignDuplicates ? { foreignDuplicates: s.foreignDuplicates, otherSenderSuspected: s.otherSenderSuspected } : {}),
+        },
     };
 }
 

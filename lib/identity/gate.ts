@@ -2,6 +2,7 @@
  * The first-load gate: events wait for the Humand directory's first load, but never longer than
  * `waitMs`; then they are handled with what there is. One shared promise keeps them in arrival order.
  */
+import { cappedTimeout } from '../kit/timer';
 
 export interface FirstLoadGate {
     /** Resolves (never rejects) once the first load ended or the wait ran out. */
@@ -18,7 +19,7 @@ export function firstLoadGate(ready: Promise<void> | undefined, waitMs: number):
         timer = undefined;
     };
     const wait = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, waitMs);
+        timer = cappedTimeout(resolve, waitMs);
     });
     const opened = Promise.race([ready, wait]).then(clear, clear);
     return { opened, close: clear };

@@ -6,6 +6,7 @@
  */
 import type { KeyValueStore } from '../context';
 import { backoffDelay } from '../backoff';
+import { cappedTimeout } from '../kit/timer';
 import { errorMessage } from '../types';
 import { buildDirectory, Directory, fetchAllUsers, fromCache, HumandField, toCache, UsersSource } from './directory';
 
@@ -101,10 +102,11 @@ export class DirectoryService {
         if (this.closed) return;
         if (this.timer) clearTimeout(this.timer);
         this.s.nextRefreshAt = Date.now() + delayMs;
-        this.timer = setTimeout(() => {
+        // Capped: a refresh due more than 24.8 days ahead runs at the cap (earlier, never in a 1 ms loop).
+        this.timer = cappedTimeout(() => {
             this.timer = undefined;
             void this.run(false).catch(() => undefined);
-        }, Math.max(0, delayMs));
+        }, delayMs);
     }
 
     /** Reloads now (joins a refresh already running). Rejects with the reason when it fails. */

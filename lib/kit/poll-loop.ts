@@ -5,13 +5,12 @@
  * close, and `close()` resolves once that work has settled. Timers only: specs drive it with fake clocks.
  */
 import { backoffDelay } from '../backoff';
+import { cappedTimeout } from './timer';
 
 /** Longest delay after failures (a throttled source doubles the back-off up to this). */
 export const MAX_RETRY_MS = 30 * 60 * 1000;
 /** Cap of the exponential back-off before the throttling factor. */
 export const BACKOFF_CAP_MS = 15 * 60 * 1000;
-/** Longest delay setTimeout accepts. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Delay before the next poll after `failures` consecutive failed polls: the first failure retries after
@@ -58,10 +57,10 @@ export class PollLoop {
     start(delayMs: number): void {
         if (this.closed) return;
         if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
+        this.timer = cappedTimeout(() => {
             this.timer = undefined;
             this.runPoll(false).catch(() => undefined);
-        }, Math.max(0, Math.min(delayMs, MAX_TIMER_MS)));
+        }, delayMs);
     }
 
     /**

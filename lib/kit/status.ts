@@ -4,6 +4,7 @@
  * nothing is written and the pending timer is cleared.
  */
 import type { Node } from 'node-red';
+import { cappedTimeout } from './timer';
 
 export type StatusFill = 'red' | 'green' | 'yellow' | 'blue' | 'grey';
 export type StatusShape = 'ring' | 'dot';
@@ -55,7 +56,7 @@ export class NodeStatus {
     /** Writes the computed status soon: many calls within `throttleMs` give one write. */
     update(): void {
         if (this.closed || this.timer) return;
-        this.timer = setTimeout(() => {
+        this.timer = cappedTimeout(() => {
             this.timer = undefined;
             this.refresh();
         }, this.throttleMs);

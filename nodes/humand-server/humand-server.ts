@@ -1,17 +1,18 @@
 /**
- * humand-server: the Humand API connection (config node). Owns one keep-alive HTTP client, the global
- * rate limiter, and the outboxes shared by every humand-clock node that uses it, so two
- * flows sending for the same employee still go through one ordered queue.
+ * humand-server: the Humand API connection (config node). Owns one keep-alive HTTP client and uses the
+ * process-wide outbox registry: one outbox (and one rate limiter) per physical context store, state
+ * namespace and dry-run flag, shared by every humand-clock node and by a second config node of the same
+ * connection, so two flows sending for the same employee still go through one ordered queue.
  */
 import type { NodeAPI } from 'node-red';
 import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
-import { RateLimiter } from '../../lib/backoff';
 import { readNumber } from '../../lib/config';
-import { contextStore, NodeRedContext, shortHash } from '../../lib/context';
+import { contextStore, NodeRedContext, resolveStoreName, shortHash } from '../../lib/context';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { HttpFailure } from '../../lib/http';
 import { DEFAULT_BASE_URL, HumandClient } from '../../lib/humand/client';
 import { Outbox } from '../../lib/humand/outbox';
+import { OutboxConflict, outboxRegistry } from '../../lib/humand/outbox/registry';
 import { readHumandSettings } from '../../lib/humand/settings';
 import { connectionApi } from '../../lib/kit/client-owner';
 import { isProblem } from '../../lib/kit/connection';
@@ -26,17 +27,21 @@ export = function (RED: NodeAPI): void {
         const node = this;
         const config = migrateNodeConfig(node, def as unknown as HumandServerDef & Record<string, unknown>, MIGRATIONS);
         const baseUrl = (config.baseUrl || DEFAULT_BASE_URL).trim();
-        const limiter = new RateLimiter(readNumber(config.rateLimit, 10));
-        const outboxes = new Map<string, Outbox>();
+        const rateLimit = readNumber(config.rateLimit, 10);
+        /** Registry keys this node uses (released on close). */
+        const used = new Set<string>();
 
         node.stateNamespace = shortHash((config.namespace || '').trim() || baseUrl.replace(/\/+$/, '').toLowerCase());
+        // Config nodes with the same fingerprint are the same connection (a copied node) and may share an outbox.
+        const connection = shortHash(
+            [baseUrl.replace(/\/+$/, '').toLowerCase(), node.credentials?.apiKey ?? '', config.clockInPath ?? '', config.clockOutPath ?? ''].join('\n'),
+        );
 
         // Registered before the client owner's: the outboxes abort their requests before the shared client goes.
         node.on('close', (_removed: boolean, done: () => void) => {
-            limiter.close();
-            const closing = [...outboxes.values()].map((d) => d.close().catch((err: unknown) => node.warn(errorMessage(err))));
-            outboxes.clear();
-            Promise.all(closing).then(() => done());
+            const releasing = [...used].map((key) => outboxRegistry.release(key, node.id).catch((err: unknown) => node.warn(errorMessage(err))));
+            used.clear();
+            Promise.all(releasing).then(() => done());
         });
 
         const api = connectionApi(node, () => {
@@ -47,23 +52,35 @@ export = function (RED: NodeAPI): void {
         node.createClient = api.createClient;
 
         node.getOutbox = (store, dryRun, options) => {
-            const key = `${store}|${dryRun ? 'dry' : 'live'}`;
-            let outbox = outboxes.get(key);
-            if (!outbox) {
+            const contextStorage = (RED.settings as unknown as { contextStorage?: unknown }).contextStorage;
+            const key = `${resolveStoreName(contextStorage, store)}|${node.stateNamespace}|${dryRun ? 'dry' : 'live'}`;
+            const user = { id: node.id, label: node.name || node.id, connection, getClient: () => node.getClient(), rateLimit };
+            const acquire = (): ReturnType<typeof outboxRegistry.acquire> => {
+                try {
+                    return outboxRegistry.acquire(key, user, create);
+                } catch (err) {
+                    throw err instanceof OutboxConflict ? new Error(RED._('humand-server.errors.conflict', { other: err.other })) : err;
+                }
+            };
+            const create: Parameters<typeof outboxRegistry.acquire>[2] = ({ client, limiter, startAfter }) => {
                 const ctx = node.context().global as unknown as NodeRedContext;
-                outbox = new Outbox({
+                return new Outbox({
                     store: contextStore(ctx, store),
                     keyPrefix: `attendanceBridge_humand_${node.stateNamespace}${dryRun ? '_dry' : ''}_`,
-                    client: () => node.getClient(),
+                    client,
                     limiter,
                     dryRun,
                     concurrency: options.concurrency,
+                    startAfter,
                     log: (text) => node.log(text),
                 });
-                outboxes.set(key, outbox);
-            } else {
-                outbox.setConcurrency(Math.max(outbox.concurrency, options.concurrency));
+            };
+            const { outbox, shared, rateLimit: applied } = acquire();
+            if (!used.has(key)) {
+                used.add(key);
+                if (shared) node.log(RED._('humand-server.log.shared', { rate: String(applied) }));
             }
+            outbox.setConcurrency(Math.max(outbox.concurrency, options.concurrency));
             return outbox;
         };
     }

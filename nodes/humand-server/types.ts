@@ -19,7 +19,10 @@ export interface HumandServerCredentials {
 
 /** getClient: the shared client, or an error text when it cannot be built (no API key, bad URL); createClient: one the caller owns. */
 export interface HumandServerNode extends Node<HumandServerCredentials>, ConnectionApi<HumandClient> {
-    /** The shared outbox for a context store (and dry-run flag), created on first use. */
+    /**
+     * The outbox for a context store (and dry-run flag), from the process-wide registry: created on first use,
+     * shared with other config nodes of the same connection; throws when another connection uses the same stored keys.
+     */
     getOutbox(store: string, dryRun: boolean, options: Pick<OutboxOptions, 'concurrency'>): Outbox;
     /** Context-key namespace for state kept on behalf of this Humand tenant. */
     stateNamespace: string;

@@ -60,5 +60,20 @@ describe('back-off and rate limit', function () {
             await clock.tickAsync(0);
             released.should.be.true();
         });
+
+        it('a very low rate waits at most 2^31-1 ms per timer and does not spin (no 1 ms re-arm loop)', async function () {
+            const limiter = new RateLimiter(1e-9); // one request per ~31 years
+            await limiter.take();
+            const spy = sinon.spy(global, 'setTimeout');
+            try {
+                limiter.take();
+                await clock.tickAsync(1000);
+                spy.callCount.should.be.belowOrEqual(1);
+                spy.getCalls().every((c) => c.args[1] <= 2 ** 31 - 1).should.be.true();
+            } finally {
+                spy.restore();
+                limiter.close();
+            }
+        });
     });
 });

@@ -1,6 +1,6 @@
 'use strict';
 const should = require('should');
-const { safeKey, isPersistentStore, storeExists, memoryStore, contextStore } = require('../../dist/lib/context');
+const { safeKey, isPersistentStore, storeExists, memoryStore, contextStore, resolveStoreName } = require('../../dist/lib/context');
 
 describe('context helpers', function () {
     it('safeKey is injective and gives only letters, digits and "_"', function () {
@@ -37,5 +37,19 @@ describe('context helpers', function () {
         await m.set('k', v);
         v.x.push(2);
         (await m.get('k')).should.eql({ x: [1] }); // stored as a copy, like real stores
+    });
+
+    it('resolves a store setting to the physical store Node-RED uses (aliases, default, unknown names)', function () {
+        const aliased = { default: 'file', file: { module: 'localfilesystem' }, mem: { module: 'memory' } };
+        resolveStoreName(aliased, '').should.equal('file');
+        resolveStoreName(aliased, 'default').should.equal('file');
+        resolveStoreName(aliased, ' file ').should.equal('file');
+        resolveStoreName(aliased, 'mem').should.equal('mem');
+        resolveStoreName(aliased, 'nope').should.equal('file'); // Node-RED falls back to the default store
+        resolveStoreName({ default: { module: 'memory' }, file: {} }, '').should.equal('default');
+        resolveStoreName({ file: { module: 'localfilesystem' }, mem: {} }, '').should.equal('file'); // first listed
+        resolveStoreName(undefined, '').should.equal('default');
+        resolveStoreName({}, 'x').should.equal('default');
+        resolveStoreName({ default: 'file', file: {} }, '__proto__').should.equal('file');
     });
 });

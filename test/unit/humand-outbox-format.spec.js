@@ -37,11 +37,11 @@ describe('humand outbox format', function () {
     });
 
     it('parses buckets defensively and spreads ids over BUCKETS', function () {
-        parseBucket('').should.eql({});
-        parseBucket('{bad').should.eql({});
-        parseBucket('[1]').should.eql({});
-        parseBucket(42).should.eql({});
-        parseBucket('{"A":{}}').should.eql({ A: {} });
+        [...parseBucket('')].should.eql([]);
+        [...parseBucket('{bad')].should.eql([]);
+        [...parseBucket('[1]')].should.eql([]);
+        [...parseBucket(42)].should.eql([]);
+        [...parseBucket('{"A":{}}')].should.eql([['A', {}]]);
         bucketOf('A').should.equal(bucketOf('A'));
         for (const id of ['A', 'B', '12345', '']) bucketOf(id).should.be.within(0, 4095);
     });

@@ -42,7 +42,7 @@ describe('humand outbox scheduler', function () {
     }
 
     it('computes the timer delay in one place, capped at the longest Node.js timer', function () {
-        timerDelay(undefined, 5).should.equal(-5);
+        timerDelay(undefined, 5).should.equal(0);
         timerDelay(1500, 1000).should.equal(500);
         timerDelay(500, 1000).should.be.below(1);
         timerDelay(1000 + 40 * 86400000, 1000).should.equal(2 ** 31 - 1);

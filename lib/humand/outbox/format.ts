@@ -33,6 +33,32 @@ export interface OutboxItem {
     enqueuedAt: number;
 }
 
+/** Longest comment a stored record keeps (Humand's comment field; the template renders at most 250). */
+export const MAX_COMMENT = 500;
+/** Longest msg.topic a stored record keeps for its result message. */
+export const MAX_TOPIC = 200;
+
+/**
+ * What a stored record keeps of its event: what a re-send (id, time, direction, employeeId) and the
+ * result message and status (source, person, device) need. Not `raw` (a pushed event nests the whole
+ * notification), not extra fields of person or device. Input bounds the strings (lib/humand/input.ts).
+ */
+export function storedEvent(event: AttendanceEvent): AttendanceEvent {
+    const out: Record<string, unknown> = {};
+    for (const key of ['id', 'source', 'time', 'direction', 'employeeId'] as const) if (event[key] !== undefined) out[key] = event[key];
+    const pick = (value: unknown, fields: readonly string[]): Record<string, string> | undefined => {
+        if (!isRecord(value)) return undefined;
+        const kept: Record<string, string> = {};
+        for (const f of fields) if (typeof value[f] === 'string') kept[f] = value[f] as string;
+        return kept;
+    };
+    const person = pick(event.person, ['id', 'code', 'name']);
+    if (person) out.person = person;
+    const device = pick(event.device, ['id', 'name']);
+    if (device) out.device = device;
+    return out as unknown as AttendanceEvent;
+}
+
 export interface EmployeeRecord extends EmployeeState {
     queue: OutboxItem[];
 }
@@ -66,20 +92,35 @@ export function bucketOf(employeeId: string): number {
     return (h >>> 0) % BUCKETS;
 }
 
-export function parseBucket(value: unknown): Record<string, unknown> {
-    if (typeof value !== 'string' || value === '') return {};
+/**
+ * A stored bucket as a Map from employee id to its stored record. A Map (not an object) so that ids
+ * such as `__proto__` or `constructor` are ordinary keys (JSON.parse keeps them as own properties).
+ */
+export function parseBucket(value: unknown): Map<string, unknown> {
+    const bucket = new Map<string, unknown>();
+    if (typeof value !== 'string' || value === '') return bucket;
     try {
         const parsed = JSON.parse(value) as unknown;
-        return isRecord(parsed) ? parsed : {};
+        if (isRecord(parsed)) for (const [employeeId, stored] of Object.entries(parsed)) bucket.set(employeeId, stored);
     } catch {
-        return {};
+        // An unreadable bucket is read as empty (and rewritten with the employees that change).
     }
+    return bucket;
+}
+
+/** The stored text of a bucket (undefined when empty: the key is removed). Object.fromEntries keeps `__proto__` as data. */
+export function formatBucket(bucket: Map<string, unknown>): string | undefined {
+    return bucket.size > 0 ? JSON.stringify(Object.fromEntries(bucket)) : undefined;
 }
 
 /** Reads one stored employee: version 1, or the unversioned layout shipped before it (the same fields). */
 export function toRecord(value: unknown): EmployeeRecord | undefined {
     if (!isRecord(value)) return undefined;
-    const queue = Array.isArray(value.q) ? (value.q.filter((i) => isRecord(i) && typeof i.id === 'string') as unknown as OutboxItem[]) : [];
+    const queue = Array.isArray(value.q)
+        ? (value.q.filter((i) => isRecord(i) && typeof i.id === 'string' && isRecord(i.event)) as unknown as OutboxItem[])
+        : [];
+    // A record stored before issue 13 may still hold `raw` and extra fields: dropped when it is written again.
+    for (const item of queue) item.event = storedEvent(item.event);
     const recent = Array.isArray(value.r) ? value.r.filter((r): r is string => typeof r === 'string') : [];
     const l = value.l;
     const last =

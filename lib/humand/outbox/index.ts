@@ -3,66 +3,35 @@
  *
  * Every event is written to the context store (per employee: last action, recent ids and the pending
  * queue) before anything else happens to it, and leaves the queue only with a final answer.
- * Per employee the queue is strictly FIFO; different employees run in parallel up to `concurrency`;
+ * Per employee the queue is sent in order (time order before records held for a later time: order.ts);
+ * different employees run in parallel up to `concurrency`;
  * a shared token bucket enforces the server's rate limit. Retryable failures (429, 5xx, timeouts,
  * network) back off exponentially with jitter and honour Retry-After; 401/403 pause everything.
  * After a crash the queue is loaded again and unanswered records are re-sent with the action decided
  * before the crash, so Humand's duplicate answer makes the re-send harmless.
  */
 import { EventEmitter } from 'events';
-import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF, RateLimiter } from '../../backoff';
-import { KeyValueStore } from '../../context';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../backoff';
 import { HttpFailure } from '../../http';
 import { AttendanceEvent, Direction, errorMessage } from '../../types';
-import { HumandClient } from '../client';
 import { classifyResponse, Outcome } from '../classify';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
-import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
-import { EmployeeRecord, ItemMeta, OutboxItem } from './format';
+import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome } from '../step';
+import { EmployeeRecord, ItemMeta, MAX_COMMENT, MAX_TOPIC, OutboxItem, storedEvent } from './format';
+import { insertItem, ordered, removeItem } from './order';
+import { ForeignDuplicates } from './senders';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
+import type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
 
 export { bucketOf } from './format';
 
-export interface OutboxResult extends StepResult {
-    item: OutboxItem;
-}
-
-export interface OutboxStats {
-    queued: number;
-    /** Epoch ms when the oldest queued event was accepted. */
-    oldestQueuedAt?: number;
-    inFlight: number;
-    waiting: number;
-    nextRetryAt?: number;
-    paused?: { until: number; message: string };
-    lastError?: string;
-    delivered: number;
-    skipped: number;
-    failed: number;
-    last?: { action: Direction; name: string; time: string };
-}
-
-export interface OutboxOptions {
-    store: KeyValueStore;
-    keyPrefix: string;
-    client: () => HumandClient | string;
-    limiter: RateLimiter;
-    dryRun: boolean;
-    concurrency: number;
-    backoff?: BackoffOptions;
-    /** Pause after 401/403, grows with each failure up to maxMs of `backoff`. */
-    authPauseMs?: number;
-    /** Idle employees kept in memory (default IDLE_CACHE). */
-    idleCache?: number;
-    now?: () => number;
-    random?: () => number;
-    log?: (text: string) => void;
-}
-
-export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
+export type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
 
 type ResultHandler = (result: OutboxResult) => void;
+
+/** A retry waits at most this long, whatever Retry-After says (Humand's window is 60 s). */
+export const MAX_RETRY_WAIT_MS = 60 * 60 * 1000;
 
 export class Outbox extends EventEmitter {
     private readonly opts: OutboxOptions;
@@ -81,25 +50,24 @@ export class Outbox extends EventEmitter {
     private counts = { delivered: 0, skipped: 0, failed: 0 };
     private lastDelivered: OutboxStats['last'];
     private lastError: string | undefined;
+    /** Records accepted by this process (not loaded from the store). */
+    private readonly acceptedHere = new WeakSet<OutboxItem>();
+    private readonly foreign: ForeignDuplicates;
 
     constructor(options: OutboxOptions) {
         super();
         this.opts = options;
         this.now = options.now ?? (() => Date.now());
+        this.foreign = new ForeignDuplicates(this.now);
         this.employees = new EmployeeStore(options.store, options.keyPrefix, options.idleCache);
         this.scheduler = new KeyScheduler({
             concurrency: options.concurrency,
             now: this.now,
             run: (employeeId, signal, release) => this.processHead(employeeId, signal, release),
             onError: (employeeId, err) => {
-                // Unexpected (a store failure): keep the item, try again later.
+                // Not expected (processHead handles its own store failures): say so; the employee is scheduled again.
                 this.lastError = errorMessage(err);
-                this.opts.log?.(`outbox: ${this.lastError}`);
-                const head = this.employees.records.get(employeeId)?.queue[0];
-                if (head) {
-                    head.attempts += 1;
-                    head.notBefore = this.now() + this.retryDelay(head.attempts);
-                }
+                this.opts.log?.(`outbox: employee ${employeeId}: ${this.lastError}`);
             },
             afterRun: (employeeId) => {
                 this.schedule(employeeId);
@@ -135,9 +103,12 @@ export class Outbox extends EventEmitter {
 
     /** Loads the employees that have something in the outbox; idle ones are read when an event arrives. */
     private async load(): Promise<void> {
+        await this.opts.startAfter?.catch(() => undefined);
         const { pending, seq } = await this.employees.loadPending();
         this.seq = Math.max(this.seq, seq);
         for (const [employeeId, record] of pending) {
+            // A queue stored by an earlier release may have a record held for its time in front of due ones.
+            record.queue = ordered(record.queue, this.now());
             this.opts.log?.(`outbox: ${record.queue.length} pending record(s) for employee ${employeeId} loaded`);
             this.schedule(employeeId);
         }
@@ -167,15 +138,30 @@ export class Outbox extends EventEmitter {
         if (record.recent.includes(event.id) || record.queue.some((i) => i.id === event.id)) {
             return { queued: false, code: 'duplicate', reason: `duplicate event ${event.id}` };
         }
-        const item: OutboxItem = { id: event.id, seq: ++this.seq, employeeId, event, meta, rules, comment, attempts: 0, enqueuedAt: this.now() };
-        record.queue.push(item);
+        const item: OutboxItem = {
+            id: event.id,
+            seq: ++this.seq,
+            employeeId,
+            event: storedEvent(event),
+            meta: meta.topic !== undefined && meta.topic.length > MAX_TOPIC ? { ...meta, topic: meta.topic.slice(0, MAX_TOPIC) } : meta,
+            rules,
+            comment: comment.slice(0, MAX_COMMENT),
+            attempts: 0,
+            enqueuedAt: this.now(),
+        };
+        // In time order before records held for a later time (order.ts); otherwise at the end.
+        const place = insertItem(record.queue, item, this.now());
+        this.acceptedHere.add(item);
         try {
             await this.employees.persist(employeeId);
         } catch (err) {
-            record.queue = record.queue.filter((i) => i !== item);
+            // Exactly this record: the head may have been answered (and removed) meanwhile.
+            removeItem(record.queue, item);
             throw new Error(`could not store the event in the outbox: ${errorMessage(err)}`);
         }
-        this.scheduler.add(employeeId);
+        // A new head in front of a record held for its time: it runs now, not when the held one is due.
+        if (place === 0 && record.queue[0] === item && record.queue.length > 1) this.schedule(employeeId);
+        else this.scheduler.add(employeeId);
         this.emit('change');
         this.scheduler.start();
         return { queued: true };
@@ -194,8 +180,9 @@ export class Outbox extends EventEmitter {
         let oldestQueuedAt: number | undefined;
         for (const r of this.employees.records.values()) {
             queued += r.queue.length;
-            const head = r.queue[0];
-            if (head && (oldestQueuedAt === undefined || head.enqueuedAt < oldestQueuedAt)) oldestQueuedAt = head.enqueuedAt;
+            for (const item of r.queue) {
+                if (oldestQueuedAt === undefined || item.enqueuedAt < oldestQueuedAt) oldestQueuedAt = item.enqueuedAt;
+            }
         }
         return {
             queued,
@@ -207,6 +194,8 @@ export class Outbox extends EventEmitter {
             lastError: this.lastError,
             ...this.counts,
             last: this.lastDelivered,
+            foreignDuplicates: this.foreign.count,
+            otherSenderSuspected: this.foreign.suspected,
         };
     }
 
@@ -230,11 +219,34 @@ export class Outbox extends EventEmitter {
         return backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random);
     }
 
+    /** Longest retry wait: the back-off's maximum, at least MAX_RETRY_WAIT_MS. */
+    private maxRetryWait(): number {
+        return Math.max(MAX_RETRY_WAIT_MS, (this.opts.backoff ?? DEFAULT_BACKOFF).maxMs);
+    }
+
+    /** A store write for `item` failed: it waits (back-off) and is tried again; the others keep their turn. */
+    private storeFailed(item: OutboxItem, err: unknown): void {
+        this.lastError = `could not store the outbox: ${errorMessage(err)}`;
+        this.opts.log?.(`outbox: ${this.lastError} (record ${item.id} is tried again)`);
+        item.attempts += 1;
+        item.notBefore = this.now() + this.retryDelay(item.attempts);
+    }
+
     private async processHead(employeeId: string, signal: AbortSignal, answered: () => void): Promise<void> {
         const record = this.employees.records.get(employeeId);
         const item = record?.queue[0];
         if (!record || !item) return;
         if (item.notBefore !== undefined && item.notBefore > this.now()) return;
+        try {
+            await this.runHead(employeeId, record, item, signal, answered);
+        } catch (err) {
+            // Not stored (the store failed): exactly this record waits and is tried again.
+            this.storeFailed(item, err);
+        }
+    }
+
+    /** Decides, sends and applies the answer for the head record `item` of `record`. */
+    private async runHead(employeeId: string, record: EmployeeRecord, item: OutboxItem, signal: AbortSignal, answered: () => void): Promise<void> {
 
         if (!item.action) {
             const step = stepOfDecision(decide(ruleInput(item), record, item.rules, this.now()), record, ruleInput(item), item.attempts);
@@ -257,6 +269,8 @@ export class Outbox extends EventEmitter {
         await this.opts.limiter.take();
         if (this.closed || signal.aborted) return;
 
+        // Accepted here and never sent: a duplicate answer means another sender had sent it.
+        const firstSend = item.attempts === 0 && this.acceptedHere.has(item);
         let outcome: Outcome;
         try {
             const res = await client.clock(action, this.body(item), signal);
@@ -267,6 +281,11 @@ export class Outbox extends EventEmitter {
             outcome = { kind: 'retry', status: 0, message };
         }
         if (this.closed) return;
+        if (outcome.kind === 'delivered' && outcome.duplicate && firstSend && this.foreign.add()) {
+            // Shown in the health view as the last error; the records themselves are delivered.
+            this.lastError = `another sender is evidently active for this Humand tenant: Humand already had records before this instance sent them (last ${item.id})`;
+            this.opts.log?.(`outbox: ${this.lastError}`);
+        }
         if (outcome.kind !== 'auth') answered();
         if (outcome.kind === 'delivered' || outcome.kind === 'rejected' || outcome.kind === 'retry') this.authFailures = 0;
         const step = stepOfOutcome(outcome, record, ruleInput(item), action, item.attempts, this.now(), (n) => this.retryDelay(n));
@@ -277,15 +296,26 @@ export class Outbox extends EventEmitter {
     /** Carries out a step on the head item: state, queue, store, result. */
     private async apply(employeeId: string, record: EmployeeRecord, item: OutboxItem, step: Step): Promise<void> {
         switch (step.kind) {
-            case 'done':
+            case 'done': {
+                const before = { last: record.last, recent: record.recent };
                 Object.assign(record, step.state);
-                record.queue.shift();
-                await this.employees.persist(employeeId);
+                const index = removeItem(record.queue, item);
+                try {
+                    await this.employees.persist(employeeId);
+                } catch (err) {
+                    // The final answer is not stored: undo exactly this record's change (as if the process
+                    // had stopped before the write); it is tried again and Humand's duplicate answer ends it.
+                    Object.assign(record, before);
+                    if (index >= 0 && !record.queue.includes(item)) record.queue.splice(Math.min(index, record.queue.length), 0, item);
+                    throw err;
+                }
                 this.finish({ item, ...step.result });
                 return;
+            }
             case 'wait':
                 item.attempts = step.attempts;
-                item.notBefore = step.notBefore;
+                // A retry never waits longer than MAX_RETRY_WAIT_MS (a huge Retry-After); a held record waits for its time.
+                item.notBefore = step.held ? step.notBefore : Math.min(step.notBefore, this.now() + this.maxRetryWait());
                 if (step.held !== undefined) item.held = step.held;
                 if (step.lastError !== undefined) item.lastError = step.lastError;
                 await this.employees.persist(employeeId);

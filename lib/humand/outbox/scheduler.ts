@@ -5,12 +5,14 @@
  * ends every wait. Knows nothing of what a run does.
  */
 
-/** Longest timer Node.js keeps (2^31-1 ms); a longer wait is cut to it and the key is looked at again. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { cappedTimeout, delayUntil } from '../../kit/timer';
 
-/** Milliseconds to wait until `at` (0 or less: now), never longer than a timer can hold. */
+/**
+ * Milliseconds to wait until `at` (0: now), never longer than a timer can hold (2^31-1 ms); a longer
+ * wait is cut to it and the key is looked at again when the timer fires.
+ */
 export function timerDelay(at: number | undefined, now: number): number {
-    return Math.min(MAX_TIMER_MS, (at ?? 0) - now);
+    return delayUntil(at, now);
 }
 
 export interface SchedulerOptions {
@@ -90,7 +92,7 @@ export class KeyScheduler {
         }
         const wait = timerDelay(at, this.opts.now());
         if (wait > 0) {
-            const timer = setTimeout(() => {
+            const timer = cappedTimeout(() => {
                 this.timers.delete(key);
                 this.markReady(key);
                 this.opts.onChange();
@@ -111,7 +113,7 @@ export class KeyScheduler {
     pause(ms: number, message: string): void {
         if (this.pausedFor || this.closed) return;
         const wait = timerDelay(this.opts.now() + ms, this.opts.now());
-        const timer = setTimeout(() => {
+        const timer = cappedTimeout(() => {
             this.pausedFor = undefined;
             this.opts.onChange();
             this.pump();

@@ -4,7 +4,7 @@
  * and the queue of bucket writes.
  */
 import { KeyValueStore } from '../../context';
-import { bucketOf, EmployeeRecord, parseBucket, snapshot, toRecord } from './format';
+import { bucketOf, EmployeeRecord, formatBucket, parseBucket, snapshot, toRecord } from './format';
 
 /** Idle employees (nothing queued) kept in memory; older ones are read back from the store when needed. */
 const IDLE_CACHE = 5000;
@@ -36,7 +36,7 @@ export class EmployeeStore {
         const keys = (await this.store.keys()).filter((k) => k.startsWith(this.keyPrefix + 'b'));
         for (const key of keys) {
             const bucket = parseBucket(await this.store.get(key));
-            for (const [employeeId, stored] of Object.entries(bucket)) {
+            for (const [employeeId, stored] of bucket) {
                 const record = toRecord(stored);
                 if (!record || record.queue.length === 0) continue;
                 this.records.set(employeeId, record);
@@ -61,7 +61,7 @@ export class EmployeeStore {
         let pending = this.loading.get(employeeId);
         if (!pending) {
             pending = this.store.get(this.bucketKey(employeeId)).then((value) => {
-                const stored = parseBucket(value)[employeeId];
+                const stored = parseBucket(value).get(employeeId);
                 const record = this.records.get(employeeId) ?? toRecord(stored) ?? { recent: [], queue: [] };
                 this.records.set(employeeId, record);
                 return record;
@@ -146,10 +146,10 @@ class PersistQueue {
                 for (const employeeId of entry.employees) {
                     const snap = this.snapshotOf(employeeId);
                     if (snap === undefined) continue;
-                    if (Object.keys(snap).length === 0) delete bucket[employeeId];
-                    else bucket[employeeId] = snap;
+                    if (Object.keys(snap).length === 0) bucket.delete(employeeId);
+                    else bucket.set(employeeId, snap);
                 }
-                await this.store.set(key, Object.keys(bucket).length > 0 ? JSON.stringify(bucket) : undefined);
+                await this.store.set(key, formatBucket(bucket));
                 for (const w of entry.waiters) w.resolve();
             } catch (err) {
                 for (const w of entry.waiters) w.reject(err);
