@@ -325,7 +325,7 @@ describe('artemis-events', function () {
         const { MIGRATIONS } = require('../../dist/nodes/artemis-events/migrations');
         const { migrate } = require('../../dist/lib/kit/migrate');
 
-        for (const [label, props] of [['a flow written by this release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
+        for (const [label, props] of [['a flow written by this release (version 2)', { version: 2 }], ['a flow written by the previous release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
             it(`${label} loads and polls the same way`, async function () {
                 sim.addEvent({ eventId: 'v', atMs: Date.now() - MIN });
                 const { ok, ko } = await load(flow(baseUrl, props));
@@ -343,10 +343,21 @@ describe('artemis-events', function () {
             doorPolls()[0].body.pageSize.should.equal(200);
             warnings.some((w) => /197151|event types/.test(w)).should.be.false();
             migrate({ server: 's1' }, MIGRATIONS).config.should.deepEqual({
-                server: 's1', version: 1, name: '', interval: 60, overlap: 300, initialLookback: 0, pageSize: 200, eventTypes: '196893, 198914',
+                server: 's1', version: 2, name: '', interval: 60, overlap: 300, initialLookback: 0, pageSize: 200, eventTypes: '196893, 198914',
                 eventTypeMode: 'auto', doors: '', overrides: [], timezone: '', store: '', mode: 'poll', pushPath: '', pushBaseUrl: '', safetyInterval: 600,
             });
-            migrate({ version: 1, interval: 5 }, MIGRATIONS).config.should.deepEqual({ version: 1, interval: 5 }); // this release's flow as it is
+            migrate({ version: 2, interval: 5 }, MIGRATIONS).config.should.deepEqual({ version: 2, interval: 5 }); // this release's flow as it is
+        });
+
+        it('version 2 clamps a stored page size over 500 to 500 (issue 13, case 17)', async function () {
+            migrate({ version: 1, pageSize: 1000 }, MIGRATIONS).config.should.deepEqual({ version: 2, pageSize: 500 });
+            migrate({ version: 1, pageSize: '800' }, MIGRATIONS).config.pageSize.should.equal(500);
+            migrate({ version: 1, pageSize: 300 }, MIGRATIONS).config.pageSize.should.equal(300);
+            migrate({ pageSize: 1000 }, MIGRATIONS).config.pageSize.should.equal(500);
+            for (let i = 0; i < 3; i++) sim.addEvent({ atMs: Date.now() - MIN + i * 1000 });
+            const { ok } = await load(flow(baseUrl, { version: 1, pageSize: 1000 }));
+            await until(() => ok.length === 3);
+            doorPolls()[0].body.should.have.properties({ pageSize: 500, doorIndexCodes: [], sortField: 'SwipeTime', orderType: 0 });
         });
     });
 

@@ -42,11 +42,53 @@ describe('artemis client against the simulator', function () {
         sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => q.body.pageNo).should.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
-    it('stops at a short page even when total is wrong', async function () {
+    it('a short last page ends the paging (total reached)', async function () {
         for (let i = 0; i < 15; i++) sim.addEvent({ atMs: Date.now() - 10 * MIN });
         const r = await client.doorEvents(query({ pageSize: 20 }));
         r.pages.should.equal(1);
         r.records.should.have.length(15);
+    });
+
+    it('always sends doorIndexCodes (empty = all doors, ≤ 10 per query) and asks in ascending order (issue 13, case 17)', async function () {
+        for (let i = 0; i < 5; i++) sim.addEvent({ eventId: 'a' + i, atMs: Date.now() - (10 - i) * MIN });
+        const r = await client.doorEvents(query());
+        r.records.map((x) => x.eventId).should.deepEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+        const body = sim.requests.filter((q) => q.path.endsWith('door/events'))[0].body;
+        body.should.have.properties({ doorIndexCodes: [], sortField: 'SwipeTime', orderType: 0 });
+        const doors = Array.from({ length: 12 }, (_, i) => String(i + 1));
+        await client.doorEvents(query({ doorIndexCodes: doors }));
+        sim.requests.filter((q) => q.path.endsWith('door/events')).slice(1).map((q) => q.body.doorIndexCodes).should.deepEqual([doors.slice(0, 10), doors.slice(10)]);
+        sim.requests.every((q) => q.code === '0').should.be.true();
+    });
+
+    it('treats both empty-result shapes (data: [] and data without list) as empty (issue 13, case 17)', async function () {
+        for (const emptyShape of ['array', 'nolist']) {
+            sim.setPaging({ emptyShape });
+            const r = await client.doorEvents(query());
+            r.records.should.have.length(0, emptyShape);
+            r.pages.should.equal(1);
+        }
+    });
+
+    it('halves the page size on 0x00072004 (response too long) down to 1, and keeps it (issue 13, case 17)', async function () {
+        for (let i = 0; i < 9; i++) sim.addEvent({ eventId: 'h' + i, atMs: Date.now() - 20 * MIN + i * 1000 });
+        sim.setPaging({ tooLongAbove: 2 });
+        const r = await client.doorEvents(query({ pageSize: 10 }));
+        r.records.map((x) => x.eventId).should.deepEqual(['h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8']);
+        client.pageSizeLimit.should.equal(2);
+        sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => q.body.pageSize).slice(0, 3).should.deepEqual([10, 5, 2]);
+        sim.setPaging({ tooLongAbove: 0 });
+        sim.requests.length = 0;
+        await client.doorEvents(query({ pageSize: 10 }));
+        sim.requests[0].body.pageSize.should.equal(2);
+        // at 1 it gives up with the code
+        const fresh = new ArtemisClient({ baseUrl, timeoutMs: 2000, appKey: KEY, appSecret: SECRET });
+        sim.setFaults({ kind: 'code', code: '0x00072004', msg: 'response too long', path: '/artemis/api/acs/v1/door/events' });
+        const err = await fresh.doorEvents(query({ pageSize: 4 })).catch((e) => e);
+        fresh.destroy();
+        err.should.have.properties({ kind: 'api', code: '0x00072004' });
+        err.message.should.match(/page size/);
+        fresh.pageSizeLimit.should.equal(1);
     });
 
     it('splits long ranges into ≤31-day windows (the simulator refuses longer ones)', async function () {
