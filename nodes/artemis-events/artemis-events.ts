@@ -110,7 +110,7 @@ export = function (RED: NodeAPI): void {
             onFailure: (err) => void fail(err, 'poll'),
             isThrottled: (err) => err instanceof ArtemisError && err.code !== undefined && THROTTLE_CODES.has(err.code.toLowerCase()),
         });
-        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed: subscription.subscribed, recentIds: engine.state.recentCount, failures: loop.failures } }), () => loop.start(0));
+        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed: subscription.subscribed, recentIds: engine.state.recentCount, recentBound: engine.state.maxRecentIds, failures: loop.failures } }), () => loop.start(0));
 
         if (mode === 'push') {
             removeRoute = registerPushRoute(RED.httpNode as unknown as PostApp, o.pushPath, pushHandler({
@@ -144,6 +144,10 @@ export = function (RED: NodeAPI): void {
                 loop.run((signal) => engine.backfill(client(), window.fromMs, window.toMs, signal)).then((report) => {
                     reportProblems(report);
                     health.count('backfilled', report.emitted);
+                    if (report.late > 0) {
+                        health.count('late', report.late);
+                        node.warn(RED._('artemis-events.warn.late', { count: String(report.late), overlap: String(o.engine.overlapMs / 1000) }));
+                    }
                     say('green', 'dot', 'artemis-events.status.backfilled', summary(report));
                     node.log(RED._('artemis-events.log.backfilled', summary(report)));
                     done();

@@ -208,6 +208,29 @@ describe('artemis-events', function () {
         ok.length.should.equal(3);
     });
 
+    it('a back-fill that finds events older than the overlap warns once with the count and the hint, counted in health (issue 13, case 15)', async function () {
+        const { allHealth } = require('../../dist/lib/health');
+        const now = Date.now();
+        const iso = (ms) => new Date(ms).toISOString();
+        sim.addEvent({ eventId: 'history', atMs: now - 90 * MIN });
+        sim.addEvent({ eventId: 'late1', atMs: now - 30 * MIN });
+        sim.addEvent({ eventId: 'late2', atMs: now - 20 * MIN });
+        const { e1, ok, warnings } = await load(flow(baseUrl, { initialLookback: 0 }));
+        // the polls have covered the last hour, the cursor is a minute ago (the first poll starts 100 ms after deploy)
+        e1.context().global.set('attendanceBridge_artemis_e1_cursor', { v: 1, cursor: iso(now - MIN), since: iso(now - 60 * MIN) });
+        await until(() => doorPolls().length === 1);
+        e1.receive({ payload: { from: iso(now - 2 * 3600e3), to: iso(now) } });
+        await until(() => ok.length === 3);
+        await until(() => warnings.some((w) => /warn\.late/.test(w)));
+        await new Promise((r) => setTimeout(r, 30));
+        warnings.filter((w) => /warn\.late/.test(w)).should.have.length(1); // once for the back-fill
+        allHealth().find((h) => h.id === 'e1').counts.late.should.equal(2); // late1, late2; not "history" (before the first poll)
+        for (const lang of ['en-US', 'es-ES']) {
+            const text = require(`../../nodes/artemis-events/locales/${lang}/artemis-events.json`)['artemis-events'].warn.late;
+            text.should.match(/__count__/).and.match(/__overlap__/).and.match(/Overlap|Solapamiento/);
+        }
+    });
+
     it('rejects an invalid back-fill with an error', async function () {
         const { e1, caught } = await load(flow(baseUrl));
         e1.receive({ payload: { from: 'yesterday', to: 'today' } });

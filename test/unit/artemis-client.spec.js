@@ -42,6 +42,21 @@ describe('artemis client against the simulator', function () {
         sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => q.body.pageNo).should.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
+    it('follows total when the server silently caps pageSize below the request (cap 100, asked 500) (issue 13, case 15)', async function () {
+        sim.setPaging({ pageSizeCap: 100 });
+        for (let i = 0; i < 350; i++) sim.addEvent({ atMs: Date.now() - 30 * MIN + i * 1000, push: false });
+        for (const stream of [false, true]) {
+            sim.requests.length = 0;
+            const got = [];
+            const r = await client.doorEvents(query({ pageSize: 500, ...(stream ? { onRecords: (list) => got.push(...list) } : {}) }));
+            const records = stream ? got : r.records;
+            records.should.have.length(350);
+            new Set(records.map((x) => x.eventId)).size.should.equal(350);
+            r.pages.should.equal(4);
+            sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => [q.body.pageNo, q.body.pageSize]).should.deepEqual([[1, 500], [2, 500], [3, 500], [4, 500]]);
+        }
+    });
+
     it('a short last page ends the paging (total reached)', async function () {
         for (let i = 0; i < 15; i++) sim.addEvent({ atMs: Date.now() - 10 * MIN });
         const r = await client.doorEvents(query({ pageSize: 20 }));
@@ -242,7 +257,7 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         let r = await e.poll(client);
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a']);
         r.cursor.should.equal('2026-01-27T12:00:00.000Z');
-        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z' });
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z', since: '2026-01-27T11:45:00.000Z' });
         sim.addEvent({ eventId: 'late', atMs: t - 2 * MIN, visibleAfterMs: 30000 }); // happened before the cursor, stored 30 s later
         t += 10000;
         r = await e.poll(client);
@@ -320,8 +335,48 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         again.duplicates.should.equal(5);
     });
 
+    it('a poll loses nothing when the server caps pageSize: the cursor moves only past what was read (issue 13, case 15)', async function () {
+        sim.setPaging({ pageSizeCap: 100 });
+        for (let i = 0; i < 250; i++) sim.addEvent({ atMs: t - 9 * MIN + i * 1000, push: false });
+        const r = await engine({ initialLookbackMs: 10 * MIN, pageSize: 500 }).poll(client);
+        r.emitted.should.equal(250);
+        emitted.should.have.length(250);
+    });
+
+    it('the recent-id bound grows to twice the events of the overlap window, up to a cap (issue 13, case 15)', async function () {
+        // base bound 5 (20,000 in production); 8 events inside the 5-minute overlap
+        const e = engine({ maxRecent: 5, maxRecentCap: 12, initialLookbackMs: 10 * MIN });
+        for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - 4 * MIN + i * 1000, push: false });
+        (await e.poll(client)).emitted.should.equal(8);
+        e.state.maxRecentIds.should.equal(12); // 2 × 8 = 16, capped at 12
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent')).ids.should.have.length(8);
+        t += 30000;
+        (await e.poll(client)).should.have.properties({ emitted: 0, duplicates: 8 }); // nothing re-emitted
+        // a restart keeps every stored id (the bound is at least what was stored)
+        const again = engine({ maxRecent: 5, initialLookbackMs: 10 * MIN });
+        t += 30000;
+        (await again.poll(client)).emitted.should.equal(0);
+        again.state.maxRecentIds.should.be.aboveOrEqual(8);
+        emitted.should.have.length(8);
+    });
+
+    it('a back-fill reports events older than the overlap as late, not history before the first poll (issue 13, case 15)', async function () {
+        const e = engine({ initialLookbackMs: 0 });
+        sim.addEvent({ eventId: 'history', atMs: t - 3 * 3600e3, push: false });
+        await e.poll(client); // covers from t − 5 min on
+        t += 30 * MIN;
+        await e.poll(client);
+        // reached HikCentral 25 minutes late: the overlap (5 min) had passed it
+        sim.addEvent({ eventId: 'late1', atMs: t - 25 * MIN, push: false });
+        sim.addEvent({ eventId: 'late2', atMs: t - 20 * MIN, push: false });
+        sim.addEvent({ eventId: 'recent', atMs: t - 2 * MIN, push: false }); // within the overlap: the next poll takes it
+        const r = await e.backfill(client, t - 4 * 3600e3, t);
+        r.should.have.properties({ emitted: 4, late: 2 });
+        (await e.poll(client)).late.should.equal(0);
+    });
+
     it('keeps the recent-id list bounded', async function () {
-        const e = engine({ maxRecent: 5, initialLookbackMs: 10 * MIN });
+        const e = engine({ maxRecent: 5, maxRecentCap: 5, initialLookbackMs: 10 * MIN });
         for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - MIN });
         await e.poll(client);
         const recent = JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent'));
