@@ -331,10 +331,36 @@ describe('artemis-events', function () {
         ok[0].payload.id.should.equal('hikcentral:real');
     });
 
+    it('push mode without a token warns once that the endpoint is unauthenticated and shows a yellow status (issue 13, case 16)', async function () {
+        const nodeUrl = helper.url();
+        sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });
+        const { ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/open', initialLookback: 5 }));
+        await until(() => ok.length === 1);
+        await until(() => statuses.some((s) => s.fill === 'yellow' && /noToken/.test(s.text)));
+        statuses.some((s) => s.fill === 'green').should.be.false();
+        warnings.filter((w) => /warn\.noToken/.test(w)).should.have.length(1);
+    });
+
+    it('push mode with a token accepts it as a token header too, and never logs it (issue 13, case 16)', async function () {
+        const nodeUrl = helper.url();
+        const creds = { ...CREDS, e1: { pushToken: 'tok-hdr-9' } };
+        const { e1, ok, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/hdr', initialLookback: 0 }), creds);
+        const logs = [];
+        e1.on('call:log', (call) => logs.push(String(call.args[0])));
+        await until(() => Object.keys(sim.subscriptions).length === 2, { tries: 100000 });
+        const p = sim.persons[3];
+        const push = { method: 'OnEventNotify', params: { ability: 'event_acs', events: [{ eventId: 'hdr', eventType: 196893, happenTime: new Date().toISOString(), srcIndex: '1', data: { personId: p.personId, personCode: p.personCode, checkInAndOutType: 1 } }] } };
+        (await axios.post(nodeUrl + '/hik/hdr', push, { headers: { token: 'tok-hdr-9' }, validateStatus: () => true })).status.should.equal(200);
+        await until(() => ok.length === 1);
+        ok[0].payload.should.have.properties({ id: 'hikcentral:hdr', direction: 'in' });
+        ok[0].topic.should.equal(p.personId);
+        [...warnings, ...logs].join('\n').should.not.containEql('tok-hdr-9');
+    });
+
     it('push mode: a refused subscription does not stop the safety poll; the next poll subscribes', async function () {
         sim.setFaults({ kind: 'code', code: '0x02401008', count: 1, path: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes' });
         sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });
-        const { e1, ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: helper.url(), pushPath: '/hik/ev2', safetyInterval: 600 }));
+        const { e1, ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: helper.url(), pushPath: '/hik/ev2', safetyInterval: 600 }), { ...CREDS, e1: { pushToken: 'tok-ev2' } });
         await until(() => ok.length === 1);
         await until(() => statuses.some((s) => s.fill === 'yellow'));
         warnings.some((w) => /0x02401008/.test(w)).should.be.true();
