@@ -375,6 +375,16 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         (await e.poll(client)).late.should.equal(0);
     });
 
+    it('event and person ids named like object keys are emitted once and remembered across a restart (issue 13, case 4)', async function () {
+        const person = { personId: '__proto__', personCode: 'constructor', personName: 'Proto' };
+        for (const id of ['__proto__', 'constructor', 'toString']) sim.addEvent({ eventId: id, person, atMs: t - MIN, push: false });
+        await engine({ initialLookbackMs: 5 * MIN }).poll(client);
+        emitted.map((x) => x.id).sort().should.deepEqual(['hikcentral:__proto__', 'hikcentral:constructor', 'hikcentral:toString']);
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent')).ids.should.have.length(3);
+        t += 30000;
+        (await engine().poll(client)).should.have.properties({ emitted: 0, duplicates: 3 });
+    });
+
     it('keeps the recent-id list bounded', async function () {
         const e = engine({ maxRecent: 5, maxRecentCap: 5, initialLookbackMs: 10 * MIN });
         for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - MIN });

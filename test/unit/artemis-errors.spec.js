@@ -29,6 +29,15 @@ describe('artemis error codes and redaction', function () {
         TOO_LONG_CODE.should.equal('0x00072004');
     });
 
+    it('knows no code named like an object key: constructor, __proto__, toString (issue 13, case 4)', function () {
+        for (const code of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+            should(describeCode(code)).be.undefined();
+            const err = apiError(code, 'server text', {});
+            err.message.should.equal(`HikCentral code ${code} (server: server text)`);
+            err.message.should.not.match(/function|native code|\[object/);
+        }
+    });
+
     it('redacts the AppKey, the AppSecret and the echoed string-to-sign in every form', function () {
         const forms = [
             `Signature incorrect, appKey:29666671, StringToSign:${sts}`,

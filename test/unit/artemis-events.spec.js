@@ -144,6 +144,21 @@ describe('artemis event normalisation', function () {
         unknown.event.person.should.deepEqual({ id: '000107', code: '000107' });
     });
 
+    it('ids named like object keys work as persons, overrides and push persons (issue 13, case 4)', function () {
+        for (const id of ['__proto__', 'constructor', 'toString']) {
+            const overrides = ev.parseOverrides([{ id, action: 'out' }]).overrides;
+            ev.normaliseDoorEvent(rec({ readerIndexCode: id, inAndOutType: 1, personId: id, eventId: id }), { ...OPTS, overrides }).event.should.have.properties({ id: 'hikcentral:' + id, direction: 'out' });
+            ev.normaliseDoorEvent(rec({ doorIndexCode: id }), { ...OPTS, overrides: [] }).event.device.id.should.equal(id);
+            const idx = ev.indexPersons([{ personId: id, personCode: id, personName: 'X' }]);
+            idx.byId.get(id).should.deepEqual({ personId: id, personCode: id, personName: 'X' });
+            should(ev.indexPersons([]).byId.get(id)).be.undefined();
+            const pushed = ev.pushToDoorRecord({ eventId: 'p', eventType: 196893, happenTime: '2026-01-27T08:00:00-03:00', srcIndex: '1', data: JSON.parse(`{"ExtEventPersonNo": "${id}"}`) }, (no) => idx.byCode.get(no));
+            ev.normaliseDoorEvent(pushed, OPTS).event.person.id.should.equal(id);
+            // a push without person fields is a problem, whatever the prototype says
+            ev.normaliseDoorEvent(ev.pushToDoorRecord({ eventId: 'q', eventType: 196893, happenTime: '2026-01-27T08:00:00-03:00' }), OPTS).kind.should.equal('problem');
+        }
+    });
+
     it('parses override rows and code lists', function () {
         const p = ev.parseOverrides([{ id: ' 1 ', action: 'IN' }, { id: '2', action: 'sideways' }, { id: '', action: 'in' }, 'x']);
         p.overrides.should.deepEqual([{ id: '1', action: 'in' }]);
