@@ -442,6 +442,23 @@ describe('artemis-events', function () {
             await until(() => sim.requests.filter((r) => r.path.endsWith('door/events') && !r.fault).length === 3);
         });
 
+        it('push mode keeps the safety poll running on its timer: an event whose push never arrived is still emitted (issue 13, case 17)', async function () {
+            clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+            // HikCentral cannot reach the receiver (an unreachable eventDest): pushes fail, as while the receiver is down
+            const { ok } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: 'http://127.0.0.1:9', pushPath: '/hik/gap', safetyInterval: 600, initialLookback: 0 }), { ...CREDS, e1: { pushToken: 'tok-gap' } });
+            await clock.tickAsync(150);
+            await until(() => doorPolls().length === 1 && Object.keys(sim.subscriptions).length === 2);
+            sim.addEvent({ eventId: 'gap', atMs: Date.now() - 1000 });
+            await until(() => sim.pushes.length === 1 && sim.pushes[0].error !== undefined);
+            await clock.tickAsync(599000);
+            doorPolls().length.should.equal(1);
+            ok.length.should.equal(0);
+            await clock.tickAsync(1000);
+            await until(() => ok.length === 1);
+            ok[0].payload.id.should.equal('hikcentral:gap');
+            doorPolls().length.should.equal(2);
+        });
+
         it('keeps its state across a re-deploy of the changed node (memory store)', async function () {
             sim.addEvent({ eventId: 'a', atMs: Date.now() - MIN });
             const f = flow(baseUrl);
