@@ -116,7 +116,7 @@ async function main() {
         if (want('ingest')) {
             process.stderr.write(`ingest: ${INGEST_EVENTS} HikCentral events ...\n`);
             try {
-                const r = await runChild('ingest.js', { kind: 'ingest', events: INGEST_EVENTS, pageSize: 1000 });
+                const r = await runChild('ingest.js', { kind: 'ingest', events: INGEST_EVENTS, pageSize: 500 });
                 results.ingest = r;
                 say(`\n2. Source ingest: ${r.events} HikCentral events, pageSize ${r.pageSize}, ArtemisEngine.poll (lib/artemis) against sim/hikcentral.js in its own process`);
                 say(

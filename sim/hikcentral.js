@@ -9,8 +9,14 @@
 // - Control routes under /__sim/ and, from the CLI, a steady trickle of realistic face / card events.
 // Node built-ins only. Timers through the global setTimeout so sinon fake timers drive them.
 //
+// Dialects: 'hcp' (default) serves HikCentral Professional's documented fields (checkInAndOutType,
+// readerIndexCode / readerName, push `data.{personId, personCode, cardNo, checkInAndOutType, readerIndexCode}`),
+// requires doorIndexCodes (an empty list = all doors), pageSize 1–500, answers in descending order unless
+// `orderType: 0`; 'isecure' serves iSecure Center's fields (inAndOutType, readerDevIndexCode, jobNo, ExtEvent* push).
+//
 //   node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S]
-//                          [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]
+//                          [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type] [--dialect hcp|isecure]
+//                          [--page-size-cap N]
 
 const http = require('http');
 const https = require('https');
@@ -93,7 +99,13 @@ function serverStringToSign(method, pathname, searchParams, headers) {
  * @param {{key: string, cert: string}} [options.tls] serve HTTPS
  * @param {number} [options.maxSkewMs]    accepted x-ca-timestamp skew (default 15 min)
  * @param {boolean} [options.requireEventType] refuse door-event queries without eventType (code 0x00072001)
- * @param {number} [options.maxPageSize]  default 1000
+ * @param {'hcp'|'isecure'} [options.dialect] default 'hcp' (see the header)
+ * @param {number} [options.maxPageSize]  larger → code 0x00072002 (default 500 for hcp, 1000 for isecure)
+ * @param {number} [options.pageSizeCap]  silently serve at most this many records per page (the answer still echoes
+ *                                        the requested pageSize, and pages are counted in capped pages)
+ * @param {number} [options.tooLongAbove] a pageSize above this → code 0x00072004 (response too long)
+ * @param {'list'|'array'|'nolist'} [options.emptyShape] an empty result as {total: 0, list: []} (default),
+ *                                        `data: []`, or {total: 0, pageNo: 0, pageSize: 0} without list
  * @param {number} [options.maxWindowDays] default 31 (longer → code 2)
  * @param {number} [options.offsetMinutes] offset of the event times (default -180, e.g. Buenos Aires)
  * @param {number} [options.seed]
@@ -103,7 +115,12 @@ function createHikCentralSimulator(options = {}) {
     const appSecret = options.appSecret === undefined ? 'empsl6pq4xx7cSy6gRXa' : String(options.appSecret);
     const now = typeof options.now === 'function' ? options.now : () => Date.now();
     const maxSkewMs = options.maxSkewMs === undefined ? 15 * 60000 : Number(options.maxSkewMs);
-    const maxPageSize = options.maxPageSize || 1000;
+    const dialect = options.dialect === 'isecure' ? 'isecure' : 'hcp';
+    const hcp = dialect === 'hcp';
+    const maxPageSize = options.maxPageSize || (hcp ? 500 : 1000);
+    let pageSizeCap = Number(options.pageSizeCap) || 0;
+    let tooLongAbove = Number(options.tooLongAbove) || 0;
+    let emptyShape = options.emptyShape || 'list';
     const maxWindowMs = (options.maxWindowDays || 31) * 24 * 3600 * 1000;
     const offsetMin = options.offsetMinutes === undefined ? -180 : Number(options.offsetMinutes);
     const people = options.people || makePeople(40);
@@ -154,42 +171,96 @@ function createHikCentralSimulator(options = {}) {
             ms = spec.atMs === undefined ? now() : Number(spec.atMs);
         } else {
             const person = spec.person || persons[Math.floor(rand() * persons.length)];
-            const door = spec.door || doors[0];
-            const reader = spec.reader || door.readers[0];
+            const door = findDoor(spec.door);
+            const reader = findReader(door, spec.reader, spec.readerIndexCode);
             ms = spec.time !== undefined ? parseIso(spec.time) ?? Number(spec.time) : spec.atMs !== undefined ? Number(spec.atMs) : now();
             ms = Math.floor(ms / 1000) * 1000; // eventTime has whole seconds
             const eventType = spec.eventType === undefined ? 196893 : Number(spec.eventType);
             const id = spec.eventId === undefined ? `ev${String(nextEventId++).padStart(8, '0')}` : String(spec.eventId);
-            record = {
-                eventId: id,
-                eventName: TYPE_NAMES[eventType] || 'acs.acs.eventType.other',
-                eventTime: typeof spec.time === 'string' ? spec.time : isoAt(ms, offsetMin),
-                personId: person ? person.personId : '0',
-                personName: person ? person.personName : '',
-                personCode: person ? person.personCode : '',
-                jobNo: person ? person.personCode : '',
-                orgIndexCode: '1',
-                orgName: 'All Departments',
-                cardNo: eventType === 198914 && person ? String(1000000 + Number(person.personId)) : null,
-                doorIndexCode: door.doorIndexCode,
-                doorName: door.doorName,
-                doorRegionIndexCode: '1',
-                eventType,
-                inAndOutType: spec.inAndOutType === undefined ? reader.inOut : spec.inAndOutType,
-                readerDevIndexCode: reader.id,
-                readerDevName: reader.name,
-                devIndexCode: door.devIndexCode,
-                devName: door.devName,
-                picUri: '',
-                svrIndexCode: '',
-                receiveTime: isoAt(now(), offsetMin),
-            };
+            const dir = directionOf(spec, reader);
+            record = hcp
+                ? {
+                      eventId: id,
+                      eventType,
+                      eventTime: typeof spec.time === 'string' ? spec.time : isoAt(ms, offsetMin),
+                      personId: person ? person.personId : '0',
+                      personCode: person ? person.personCode : '',
+                      personType: 1,
+                      personName: person ? person.personName : '',
+                      cardNo: eventType === 198914 && person ? String(1000000 + Number(person.personId)) : '',
+                      doorName: door.doorName,
+                      doorIndexCode: door.doorIndexCode,
+                      picUri: '',
+                      checkInAndOutType: dir.check,
+                      deviceTime: isoAt(ms, offsetMin),
+                      readerIndexCode: reader.id,
+                      readerName: reader.name,
+                      temperatureStatus: 0,
+                      wearMaskStatus: 0,
+                  }
+                : {
+                      eventId: id,
+                      eventName: TYPE_NAMES[eventType] || 'acs.acs.eventType.other',
+                      eventTime: typeof spec.time === 'string' ? spec.time : isoAt(ms, offsetMin),
+                      personId: person ? person.personId : '0',
+                      personName: person ? person.personName : '',
+                      personCode: person ? person.personCode : '',
+                      jobNo: person ? person.personCode : '',
+                      orgIndexCode: '1',
+                      orgName: 'All Departments',
+                      cardNo: eventType === 198914 && person ? String(1000000 + Number(person.personId)) : null,
+                      doorIndexCode: door.doorIndexCode,
+                      doorName: door.doorName,
+                      doorRegionIndexCode: '1',
+                      eventType,
+                      inAndOutType: dir.inOut,
+                      readerDevIndexCode: reader.id,
+                      readerDevName: reader.name,
+                      devIndexCode: door.devIndexCode,
+                      devName: door.devName,
+                      picUri: '',
+                      svrIndexCode: '',
+                      receiveTime: isoAt(now(), offsetMin),
+                  };
             if (spec.personId !== undefined) record.personId = spec.personId;
         }
         const visibleAt = spec.visibleAfterMs ? now() + Number(spec.visibleAfterMs) : 0;
         insertSorted({ record, ms, visibleAt });
         if (spec.push !== false) deliver([{ record, ms }], visibleAt ? Number(spec.visibleAfterMs) : 0);
         return record;
+    }
+
+    /** A door object, or one found (or made up) by its index code. */
+    function findDoor(door) {
+        if (isPlainObject(door)) return door;
+        if (door === undefined || door === null) return doors[0];
+        const code = String(door);
+        return doors.find((d) => d.doorIndexCode === code) || { doorIndexCode: code, doorName: `Door ${code}`, devIndexCode: `dev${code}`, devName: `Device ${code}`, readers: [{ id: `${code}1`, name: `Reader ${code}1`, inOut: -1 }] };
+    }
+
+    /** A reader object, or the door's reader of that index code (made up when the door has none). */
+    function findReader(door, reader, code) {
+        if (isPlainObject(reader)) return reader;
+        const id = code !== undefined ? String(code) : reader !== undefined ? String(reader) : undefined;
+        if (id === undefined) return door.readers[0];
+        for (const d of doors) {
+            const r = d.readers.find((x) => x.id === id);
+            if (r) return r;
+        }
+        return { id, name: `Reader ${id}`, inOut: -1 };
+    }
+
+    /**
+     * The direction fields of a new event in both dialects: `spec.checkInAndOutType` (HCP: 0 unknown, 1 check-in,
+     * 2 check-out, 3 break-out, 4 break-in, 5 overtime-in, 6 overtime-out) or `spec.inAndOutType` (iSecure: 1 in,
+     * 0 out, -1 unknown), whichever is given, else the reader's; each translated into the other dialect.
+     */
+    function directionOf(spec, reader) {
+        const toCheck = (io) => (Number(io) === 1 ? 1 : Number(io) === 0 ? 2 : 0);
+        const toInOut = (c) => ([1, 4, 5].includes(Number(c)) ? 1 : [2, 3, 6].includes(Number(c)) ? 0 : -1);
+        if (spec.checkInAndOutType !== undefined) return { check: spec.checkInAndOutType, inOut: spec.inAndOutType !== undefined ? spec.inAndOutType : toInOut(spec.checkInAndOutType) };
+        const inOut = spec.inAndOutType !== undefined ? spec.inAndOutType : reader.inOut;
+        return { check: toCheck(inOut), inOut };
     }
 
     /** Realistic next event for the demo trickle: active people, face or card, alternating in/out. */
@@ -226,16 +297,34 @@ function createHikCentralSimulator(options = {}) {
     // ---- push ------------------------------------------------------------------------------------------
     function pushShape(record) {
         const isDoor = isPlainObject(record);
-        return {
+        const hasPerson = isDoor && record.personId && record.personId !== '0' && record.personId !== '-1';
+        const base = {
             eventId: isDoor ? record.eventId : undefined,
             eventType: isDoor ? record.eventType : undefined,
-            eventTypeName: isDoor ? record.eventName : undefined,
+            eventTypeName: isDoor ? TYPE_NAMES[record.eventType] || 'acs.acs.eventType.other' : undefined,
             happenTime: isDoor ? record.eventTime : undefined,
             srcIndex: isDoor ? record.doorIndexCode : undefined,
             srcName: isDoor ? record.doorName : undefined,
             srcType: 'door',
-            srcParentIndex: isDoor ? record.devIndexCode : undefined,
             status: 0,
+        };
+        if (hcp) {
+            return {
+                ...base,
+                data: {
+                    personId: hasPerson ? record.personId : '',
+                    personCode: hasPerson ? record.personCode : '',
+                    cardNo: isDoor ? record.cardNo || '' : '',
+                    checkInAndOutType: isDoor ? record.checkInAndOutType : 0,
+                    readerIndexCode: isDoor ? record.readerIndexCode : undefined,
+                    readerName: isDoor ? record.readerName : undefined,
+                    picUri: '',
+                },
+            };
+        }
+        return {
+            ...base,
+            srcParentIndex: isDoor ? record.devIndexCode : undefined,
             eventLvl: 0,
             timeout: 0,
             data: {
@@ -243,8 +332,8 @@ function createHikCentralSimulator(options = {}) {
                 ExtEventCode: isDoor ? record.eventType : undefined,
                 ExtEventDoorID: isDoor ? record.doorIndexCode : undefined,
                 ExtEventInOut: isDoor ? record.inAndOutType : undefined,
-                // HCP "person No." (the Employee ID shown in HikCentral), "0" when no person.
-                ExtEventPersonNo: isDoor ? (record.personId && record.personId !== '0' && record.personId !== '-1' ? record.personCode : '0') : '0',
+                // the person No. (the Employee ID shown in HikCentral), "0" when no person.
+                ExtEventPersonNo: hasPerson ? record.personCode : '0',
                 ExtEventReaderID: isDoor ? record.readerDevIndexCode : undefined,
                 ExtEventReaderKind: 0,
                 ExtEventMainDevID: isDoor ? record.devIndexCode : undefined,
@@ -401,6 +490,18 @@ function createHikCentralSimulator(options = {}) {
         return list;
     }
 
+    /** The page of `window` (events in ascending time order) as HCP answers it: sort order, silent cap, empty shapes. */
+    function answerPage(res, total, at, pageNo, pageSize, descending) {
+        const served = pageSizeCap > 0 ? Math.min(pageSizeCap, pageSize) : pageSize;
+        const from = (pageNo - 1) * served;
+        const to = Math.min(total, from + served);
+        const list = [];
+        for (let i = from; i < to; i++) list.push(at(descending ? total - 1 - i : i).record);
+        if (total === 0 && emptyShape === 'array') return ok(res, []);
+        if (total === 0 && emptyShape === 'nolist') return ok(res, { total: 0, pageNo: 0, pageSize: 0 });
+        return ok(res, { total, pageNo, pageSize, list });
+    }
+
     function doorEvents(res, body) {
         const start = parseIso(body.startTime);
         const end = parseIso(body.endTime);
@@ -410,21 +511,26 @@ function createHikCentralSimulator(options = {}) {
         const pageSize = Number(body.pageSize);
         if (!Number.isInteger(pageNo) || pageNo < 1) return fail(res, '0x00072002', 'pageNo out of range');
         if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) return fail(res, '0x00072002', 'pageSize out of range');
+        if (tooLongAbove > 0 && pageSize > tooLongAbove) return fail(res, '0x00072004', 'The response is too long, reduce the page size');
         if (requireEventType && (body.eventType === undefined || body.eventType === null || body.eventType === '')) {
             return fail(res, '0x00072001', 'eventType is required');
         }
+        if (body.doorIndexCodes !== undefined && !Array.isArray(body.doorIndexCodes)) return fail(res, '2', 'Incorrect request parameter. [doorIndexCode parameter error]');
+        if (hcp && body.doorIndexCodes === undefined) return fail(res, '2', 'Incorrect request parameter. [doorIndexCode parameter error]');
+        if (Array.isArray(body.doorIndexCodes) && body.doorIndexCodes.length > 10) return fail(res, '2', 'Incorrect request parameter. [doorIndexCodes at most 10]');
+        if (body.sortField !== undefined && body.sortField !== 'SwipeTime') return fail(res, '2', 'Incorrect request parameter. [sortField parameter error]');
+        if (body.orderType !== undefined && body.orderType !== 0 && body.orderType !== 1) return fail(res, '2', 'Incorrect request parameter. [orderType parameter error]');
+        // HCP's default order is descending (orderType 1); iSecure's simulator keeps the stored (ascending) order.
+        const descending = hcp ? body.orderType !== 0 : body.orderType === 1;
         const doorsFilter = Array.isArray(body.doorIndexCodes) && body.doorIndexCodes.length > 0 ? body.doorIndexCodes.map(String) : undefined;
         const t = now();
         if (body.eventType === undefined && !doorsFilter && lastVisibleAt <= t) {
             // nothing to filter: the window is [lowerBound(start), upperBound(end)), a page is a slice of it
             const lo = lowerBound(start);
-            const hi = upperBound(end);
-            const list = events.slice(Math.min(hi, lo + (pageNo - 1) * pageSize), Math.min(hi, lo + pageNo * pageSize)).map((e) => e.record);
-            return ok(res, { total: hi - lo, pageNo, pageSize, list });
+            return answerPage(res, upperBound(end) - lo, (i) => events[lo + i], pageNo, pageSize, descending);
         }
         const matching = matchingEvents(start, end, body.eventType, doorsFilter, t);
-        const list = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => e.record);
-        return ok(res, { total: matching.length, pageNo, pageSize, list });
+        return answerPage(res, matching.length, (i) => matching[i], pageNo, pageSize, descending);
     }
 
     function personList(res, body) {
@@ -574,6 +680,12 @@ function createHikCentralSimulator(options = {}) {
                 case 'POST /__sim/latency':
                     latencyMs = Number(body.ms) || 0;
                     return sendJson(res, 200, { latencyMs });
+                case 'POST /__sim/paging':
+                    // {pageSizeCap, tooLongAbove, emptyShape}: change how pages are served
+                    if (body.pageSizeCap !== undefined) pageSizeCap = Number(body.pageSizeCap) || 0;
+                    if (body.tooLongAbove !== undefined) tooLongAbove = Number(body.tooLongAbove) || 0;
+                    if (body.emptyShape !== undefined) emptyShape = String(body.emptyShape);
+                    return sendJson(res, 200, { pageSizeCap, tooLongAbove, emptyShape });
                 case 'POST /__sim/require-event-type':
                     requireEventType = Boolean(body.on);
                     return sendJson(res, 200, { requireEventType });
@@ -649,6 +761,13 @@ function createHikCentralSimulator(options = {}) {
         setRequireEventType: (on) => {
             requireEventType = Boolean(on);
         },
+        /** {pageSizeCap, tooLongAbove, emptyShape} as the options of the same names. */
+        setPaging: (p = {}) => {
+            if (p.pageSizeCap !== undefined) pageSizeCap = Number(p.pageSizeCap) || 0;
+            if (p.tooLongAbove !== undefined) tooLongAbove = Number(p.tooLongAbove) || 0;
+            if (p.emptyShape !== undefined) emptyShape = String(p.emptyShape);
+        },
+        dialect,
         reset,
         listen,
         close,
@@ -661,10 +780,11 @@ function createHikCentralSimulator(options = {}) {
 module.exports = { createHikCentralSimulator, serverStringToSign, isoAt, PATHS };
 
 // ---- CLI --------------------------------------------------------------------------------------------
-const OPTIONS = { '--people': ['people', 'number'], '--app-key': ['appKey', 'string'], '--app-secret': ['appSecret', 'string'], '--tls': ['tls', 'flag'], '--trickle-ms': ['trickleMs', 'number'], '--require-event-type': ['requireEventType', 'flag'] };
+const OPTIONS = { '--dialect': ['dialect', 'string'], '--page-size-cap': ['pageSizeCap', 'number'], '--people': ['people', 'number'], '--app-key': ['appKey', 'string'], '--app-secret': ['appSecret', 'string'], '--tls': ['tls', 'flag'], '--trickle-ms': ['trickleMs', 'number'], '--require-event-type': ['requireEventType', 'flag'] };
 
 function parseArgs(argv) {
-    const out = parseOptions(argv, OPTIONS, { port: 3002, people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, requireEventType: false });
+    const out = parseOptions(argv, OPTIONS, { port: 3002, people: 40, appKey: '29666671', appSecret: 'empsl6pq4xx7cSy6gRXa', tls: false, trickleMs: 15000, requireEventType: false, dialect: 'hcp', pageSizeCap: 0 });
+    if (out.dialect !== 'hcp' && out.dialect !== 'isecure') throw new Error('--dialect must be hcp or isecure');
     if (!Number.isInteger(out.people) || out.people < 1) throw new Error('--people must be an integer >= 1');
     if (!out.appKey || !out.appSecret) throw new Error('--app-key and --app-secret need values');
     if (!(out.trickleMs >= 0)) throw new Error('--trickle-ms must be >= 0 (0 = no trickle)');
@@ -675,7 +795,7 @@ if (require.main === module) {
     const tlsDir = path.join(__dirname, '..', 'test', 'fixtures', 'tls');
     runCli({
         name: 'hikcentral-sim',
-        usage: 'node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S] [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type]',
+        usage: 'node sim/hikcentral.js [--port 3002] [--host 127.0.0.1] [--people 40] [--app-key K] [--app-secret S] [--tls] [--trickle-ms 15000] [--seed 1] [--require-event-type] [--dialect hcp|isecure] [--page-size-cap N]',
         parse: parseArgs,
         start: (args) =>
             createHikCentralSimulator({
@@ -684,11 +804,13 @@ if (require.main === module) {
                 people: makePeople(args.people),
                 seed: args.seed,
                 requireEventType: args.requireEventType,
+                dialect: args.dialect,
+                pageSizeCap: args.pageSizeCap,
                 tls: args.tls ? { key: fs.readFileSync(path.join(tlsDir, 'server.key'), 'utf8'), cert: fs.readFileSync(path.join(tlsDir, 'server.pem'), 'utf8') } : undefined,
             }),
         listening: ({ baseUrl }, args, sim) => {
             if (args.trickleMs > 0) sim.startTrickle(args.trickleMs);
-            return `hikcentral-sim listening on ${baseUrl} (${args.people} people${args.trickleMs ? `, an event every ~${Math.round(args.trickleMs / 1000)} s` : ''})`;
+            return `hikcentral-sim listening on ${baseUrl} (${sim.dialect}, ${args.people} people${args.trickleMs ? `, an event every ~${Math.round(args.trickleMs / 1000)} s` : ''})`;
         },
     });
 }

@@ -1,12 +1,13 @@
 /**
  * Artemis OpenAPI client: signed POSTs, envelope classification, paging through door events in
- * windows of at most 31 days, the per-event-type fallback (merged by eventId), the person list and
- * the event subscription calls. No Node-RED dependency.
+ * windows of at most 31 days (ascending, every door or ≤ 10 per query, following `total`, halving the
+ * page size when HikCentral says the answer is too long), the per-event-type fallback (merged by
+ * eventId), the person list and the event subscription calls. No Node-RED dependency.
  */
 import { createHttpClient, HttpClient, HttpClientOptions, HttpFailure } from '../http';
 import { isRecord } from '../types';
 import { signRequest } from './sign';
-import { apiError, ArtemisError, EVENT_TYPE_REQUIRED_CODES, redactArtemisMessage } from './errors';
+import { apiError, ArtemisError, EVENT_TYPE_REQUIRED_CODES, hasCode, redactArtemisMessage, TOO_LONG_CODE } from './errors';
 import { splitWindows } from './window';
 
 export const PATHS = {
@@ -23,6 +24,11 @@ export interface ArtemisClientOptions extends Omit<HttpClientOptions, 'maxBodyBy
     /** For tests: a fixed clock for x-ca-timestamp. */
     now?: () => number;
 }
+
+/** HCP's door/events takes pageSize 1–500. */
+export const MAX_PAGE_SIZE = 500;
+/** HCP's door/events takes at most 10 door index codes per query. */
+export const MAX_DOORS_PER_QUERY = 10;
 
 export interface Page {
     total: number;
@@ -64,10 +70,23 @@ export interface DoorEventResult {
     streamed?: boolean;
 }
 
+const TOO_LONG_SET: ReadonlySet<string> = new Set([TOO_LONG_CODE]);
+
+/**
+ * Whether a page follows page `pageNo`: paging follows `total`, counted in the pages the server really
+ * serves (`served`: the longest page seen, since a server may cap pageSize silently below the request),
+ * not a short page; an empty page ends it.
+ */
+export function morePages(pageNo: number, listLength: number, served: number, total: number): boolean {
+    return listLength > 0 && served > 0 && pageNo * served < total;
+}
+
 export class ArtemisClient {
     private readonly http: HttpClient;
     /** Learnt from the server: it refuses door-event queries without eventType. */
     requiresEventType = false;
+    /** Learnt from the server: the largest door-event page it answered without "response too long" (0x00072004). */
+    pageSizeLimit = MAX_PAGE_SIZE;
 
     constructor(private readonly options: ArtemisClientOptions) {
         this.http = createHttpClient({ ...options, maxBodyBytes: options.maxBodyBytes ?? 50 * 1024 * 1024 });
@@ -121,7 +140,10 @@ export class ArtemisClient {
     /** A paged call: `data` must be `{ total, list: [] }`. */
     async page(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<Page> {
         const data = await this.call(path, body, signal);
-        if (data === undefined || data === null) return { total: 0, pageNo: Number(body.pageNo) || 1, pageSize: Number(body.pageSize) || 0, list: [] };
+        // Empty results: no data, `data: []`, or `{total: 0, pageNo: 0, pageSize: 0}` without list (seen on HCP).
+        if (data === undefined || data === null || (Array.isArray(data) && data.length === 0)) {
+            return { total: 0, pageNo: Number(body.pageNo) || 1, pageSize: Number(body.pageSize) || 0, list: [] };
+        }
         if (!isRecord(data) || (data.list !== undefined && data.list !== null && !Array.isArray(data.list))) {
             throw new ArtemisError('malformed', 'the server answered a page without a list', 'bad page');
         }
@@ -135,15 +157,17 @@ export class ArtemisClient {
         };
     }
 
-    /** All pages of a paged call, until `total` is reached or a short page. */
+    /** All pages of a paged call, as long as `total` says more follow (see `morePages`). */
     async allPages(path: string, body: Record<string, unknown>, pageSize: number, signal?: AbortSignal, maxPages = 10000): Promise<{ list: unknown[]; pages: number }> {
         const list: unknown[] = [];
         let pages = 0;
+        let served = 0;
         for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
             const page = await this.page(path, { ...body, pageNo, pageSize }, signal);
             pages++;
             list.push(...page.list);
-            if (page.list.length < pageSize || pageNo * pageSize >= page.total) break;
+            served = Math.max(served, page.list.length);
+            if (!morePages(pageNo, page.list.length, served, page.total)) break;
         }
         return { list, pages };
     }
@@ -161,11 +185,13 @@ export class ArtemisClient {
         maxPages = 10000,
     ): Promise<number> {
         let pages = 0;
+        let served = 0;
         let pending: Promise<Page> | undefined = this.page(path, { ...body, pageNo: 1, pageSize }, signal);
         for (let pageNo = 1; pending; pageNo++) {
             const page: Page = await pending;
             pages++;
-            const more = pageNo < maxPages && !(page.list.length < pageSize || pageNo * pageSize >= page.total);
+            served = Math.max(served, page.list.length);
+            const more = pageNo < maxPages && morePages(pageNo, page.list.length, served, page.total);
             pending = more ? this.page(path, { ...body, pageNo: pageNo + 1, pageSize }, signal) : undefined;
             // (a failure of the prefetch is reported by the await above, not as an unhandled rejection)
             pending?.catch(() => undefined);
@@ -197,34 +223,51 @@ export class ArtemisClient {
             }
             return fresh;
         };
-        const fetchAll = async (body: Record<string, unknown>): Promise<void> => {
+        const fetchOnce = async (body: Record<string, unknown>, pageSize: number): Promise<void> => {
             if (stream) {
-                pages += await this.eachPage(PATHS.doorEvents, body, query.pageSize, async (list) => {
+                pages += await this.eachPage(PATHS.doorEvents, body, pageSize, async (list) => {
                     const fresh = add(list);
                     if (fresh.length > 0) await stream(fresh);
                 }, query.signal, query.maxPages);
             } else {
-                const r = await this.allPages(PATHS.doorEvents, body, query.pageSize, query.signal, query.maxPages);
+                const r = await this.allPages(PATHS.doorEvents, body, pageSize, query.signal, query.maxPages);
                 pages += r.pages;
                 add(r.list);
             }
         };
-        for (const [from, to] of splitWindows(query.fromMs, query.toMs)) {
-            const base: Record<string, unknown> = { startTime: query.formatTime(from), endTime: query.formatTime(to) };
-            if (query.doorIndexCodes.length > 0) base.doorIndexCodes = query.doorIndexCodes;
-            if (!perType) {
+        /** One query, all its pages; "response too long" halves the page size (down to 1) and asks again from page 1. */
+        const fetchAll = async (body: Record<string, unknown>): Promise<void> => {
+            for (;;) {
+                const pageSize = Math.max(1, Math.min(query.pageSize, MAX_PAGE_SIZE, this.pageSizeLimit));
                 try {
-                    await fetchAll(base);
-                    continue;
+                    return await fetchOnce(body, pageSize);
                 } catch (err) {
-                    if (!(err instanceof ArtemisError && err.kind === 'api' && err.code && EVENT_TYPE_REQUIRED_CODES.has(err.code.toLowerCase())) || query.eventTypes.length === 0) {
-                        throw err;
-                    }
-                    perType = true;
-                    this.requiresEventType = true;
+                    if (!hasCode(err, TOO_LONG_SET) || pageSize <= 1) throw err;
+                    // the records already handed over are not handed over again (merged by eventId)
+                    this.pageSizeLimit = Math.max(1, Math.floor(pageSize / 2));
                 }
             }
-            for (const eventType of query.eventTypes) await fetchAll({ ...base, eventType });
+        };
+        // Every query names its doors (HCP requires doorIndexCodes; an empty list means all doors), at most 10 at a time,
+        // and asks in ascending time order (HCP's default is descending), so paging stays stable while events arrive.
+        const doorGroups: string[][] = [];
+        for (let i = 0; i < query.doorIndexCodes.length; i += MAX_DOORS_PER_QUERY) doorGroups.push(query.doorIndexCodes.slice(i, i + MAX_DOORS_PER_QUERY));
+        if (doorGroups.length === 0) doorGroups.push([]);
+        for (const [from, to] of splitWindows(query.fromMs, query.toMs)) {
+            for (const doorIndexCodes of doorGroups) {
+                const base: Record<string, unknown> = { startTime: query.formatTime(from), endTime: query.formatTime(to), doorIndexCodes, sortField: 'SwipeTime', orderType: 0 };
+                if (!perType) {
+                    try {
+                        await fetchAll(base);
+                        continue;
+                    } catch (err) {
+                        if (!hasCode(err, EVENT_TYPE_REQUIRED_CODES) || query.eventTypes.length === 0) throw err;
+                        perType = true;
+                        this.requiresEventType = true;
+                    }
+                }
+                for (const eventType of query.eventTypes) await fetchAll({ ...base, eventType });
+            }
         }
         if (stream) {
             if (loose.length > 0) await stream(loose);

@@ -1,7 +1,8 @@
 /**
  * Turns HikCentral door-event records (polled) and OnEventNotify events (pushed) into attendance
- * events: filters, person / device, direction from inAndOutType with the per-door / per-reader
- * override table. Every record gets exactly one outcome: an event, a skip (not attendance) or a problem.
+ * events: filters, person / device, direction from HCP's checkInAndOutType (or iSecure Center's
+ * inAndOutType) with the per-door / per-reader override table. Every record gets exactly one outcome:
+ * an event, a skip (not attendance) or a problem.
  */
 import { AttendanceEvent, Direction, isRecord } from '../types';
 import { formatIso, parseOffsetTime } from '../time';
@@ -80,12 +81,39 @@ function str(value: unknown): string | undefined {
     return undefined;
 }
 
-/** inAndOutType / ExtEventInOut: 1 = in, 0 = out, anything else unknown. */
+/** iSecure Center's inAndOutType / ExtEventInOut: 1 = in, 0 = out, anything else unknown. */
 export function directionFromCode(value: unknown): Direction | null {
     const s = str(value);
     if (s === '1') return 'in';
     if (s === '0') return 'out';
     return null;
+}
+
+/**
+ * HikCentral Professional's checkInAndOutType (attendance status): 1 check-in, 4 break-in, 5 overtime-in → in;
+ * 2 check-out, 3 break-out, 6 overtime-out → out; 0 (unknown), missing or anything else → unknown.
+ */
+export function directionFromCheckType(value: unknown): Direction | null {
+    const s = str(value);
+    if (s === '1' || s === '4' || s === '5') return 'in';
+    if (s === '2' || s === '3' || s === '6') return 'out';
+    return null;
+}
+
+/** The record's direction: HCP's checkInAndOutType, else iSecure's inAndOutType (when present), else unknown. */
+export function recordDirection(record: Record<string, unknown>): Direction | null {
+    return directionFromCheckType(record.checkInAndOutType) ?? directionFromCode(record.inAndOutType);
+}
+
+/** The override of a reader (HCP readerIndexCode, iSecure readerDevIndexCode) before that of the door. */
+function findOverride(overrides: DirectionOverride[], readers: Array<string | undefined>, door: string | undefined): DirectionOverride | undefined {
+    if (overrides.length === 0) return undefined;
+    for (const id of [...readers, door]) {
+        if (id === undefined) continue;
+        const found = overrides.find((o) => o.id === id);
+        if (found) return found;
+    }
+    return undefined;
 }
 
 const NO_PERSON = new Set(['0', '-1']);
@@ -114,11 +142,8 @@ export function normaliseDoorEvent(record: unknown, options: NormaliseOptions): 
     const parsed = parseEventTime(record.eventTime);
     if (!parsed) return { kind: 'problem', reason: `bad eventTime ${JSON.stringify(record.eventTime ?? null).slice(0, 60)}`, id };
 
-    const reader = str(record.readerDevIndexCode);
-    let direction = directionFromCode(record.inAndOutType);
-    const override =
-        (reader !== undefined ? options.overrides.find((o) => o.id === reader) : undefined) ??
-        (door !== undefined ? options.overrides.find((o) => o.id === door) : undefined);
+    let direction = recordDirection(record);
+    const override = findOverride(options.overrides, [str(record.readerIndexCode), str(record.readerDevIndexCode)], door);
     if (override) {
         if (override.action === 'ignore') return { kind: 'skip', reason: `ignored by override for ${override.id}`, id };
         direction = override.action;
@@ -189,27 +214,43 @@ export function parseEventTime(value: unknown): { ms: number; iso: string } | nu
 
 /**
  * An OnEventNotify event mapped to the door-event record shape, so one normaliser and one dedup serve
- * both modes. `resolvePerson` maps the pushed person number (ExtEventPersonNo) to the polled personId
- * and name when the person list is known.
+ * both modes. HCP pushes `data.{personId, personCode, cardNo, checkInAndOutType, readerIndexCode, readerName}`;
+ * iSecure Center pushes `data.ExtEvent*`, whose person number (ExtEventPersonNo) `resolvePerson` maps to the
+ * polled personId and name when the person list is known (for HCP it only adds the name).
  */
 export function pushToDoorRecord(
     ev: unknown,
     resolvePerson?: (personNo: string) => { personId: string; personCode?: string; personName?: string } | undefined,
 ): unknown {
     if (!isRecord(ev)) return ev;
-    const data = isRecord(ev.data) ? ev.data : {};
+    const data: Record<string, unknown> = isRecord(ev.data) ? ev.data : Object.create(null);
+    const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
     const record: Record<string, unknown> = {
         eventId: ev.eventId,
         eventType: ev.eventType ?? data.ExtEventCode,
         eventTime: ev.happenTime,
         doorIndexCode: ev.srcIndex ?? data.ExtEventDoorID,
         doorName: ev.srcName,
-        inAndOutType: data.ExtEventInOut,
-        readerDevIndexCode: data.ExtEventReaderID,
-        cardNo: data.ExtEventCardNo,
+        cardNo: has('cardNo') ? data.cardNo : data.ExtEventCardNo,
         pushed: ev,
     };
-    if ('ExtEventPersonNo' in data) {
+    if (has('checkInAndOutType')) record.checkInAndOutType = data.checkInAndOutType;
+    if (has('ExtEventInOut')) record.inAndOutType = data.ExtEventInOut;
+    if (has('readerIndexCode')) record.readerIndexCode = data.readerIndexCode;
+    if (has('readerName')) record.readerName = data.readerName;
+    if (has('ExtEventReaderID')) record.readerDevIndexCode = data.ExtEventReaderID;
+    if (has('personId')) {
+        // HCP: the person is in the push itself
+        const personId = str(data.personId);
+        record.personId = personId ?? '';
+        if (personId !== undefined && !NO_PERSON.has(personId)) {
+            const code = str(data.personCode);
+            if (code !== undefined) record.personCode = code;
+            const found = resolvePerson ? resolvePerson(personId) : undefined;
+            const name = str(data.personName) ?? (found && found.personId === personId ? found.personName : undefined);
+            if (name !== undefined) record.personName = name;
+        }
+    } else if (has('ExtEventPersonNo')) {
         const personNo = str(data.ExtEventPersonNo);
         record.personId = personNo ?? '';
         if (personNo !== undefined && !NO_PERSON.has(personNo)) {

@@ -5,6 +5,7 @@
 import { DEFAULT_EVENT_TYPES, parseCodeList, parseEventTypes, parseOverrides } from './events';
 import type { EngineOptions } from './poll';
 import { formatRequestTime } from './window';
+import { MAX_PAGE_SIZE } from './client';
 
 /** The node's properties as saved in the flow (strings or numbers, as the editor wrote them). */
 export interface EventsProperties {
@@ -64,7 +65,7 @@ export function readEventsOptions(props: EventsProperties, nodeId: string): Even
             normalise: { eventTypes: types.types, doorIndexCodes: parseCodeList(props.doors), overrides: overrides.overrides },
             overlapMs: num(props.overlap, 300) * 1000,
             initialLookbackMs: num(props.initialLookback, 0) * 60 * 1000,
-            pageSize: Math.min(1000, Math.max(1, Math.round(num(props.pageSize, 200, 1)))),
+            pageSize: Math.min(MAX_PAGE_SIZE, Math.max(1, Math.round(num(props.pageSize, 200, 1)))),
             eventTypeMode: props.eventTypeMode === 'perType' ? 'perType' : 'auto',
             formatTime: (ms) => formatRequestTime(ms, zone),
         },

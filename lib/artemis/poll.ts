@@ -22,7 +22,10 @@ export interface EngineOptions {
     pageSize: number;
     eventTypeMode: EventTypeMode;
     formatTime: (ms: number) => string;
+    /** Emitted ids remembered at least (default 20,000); the bound grows with the events of the overlap window. */
     maxRecent?: number;
+    /** The most ids ever remembered (default 200,000). */
+    maxRecentCap?: number;
     now?: () => number;
     /** Receives the new events of one batch, already in time order. */
     emit: (events: AttendanceEvent[], backfill: boolean) => void | Promise<void>;
@@ -45,6 +48,11 @@ export interface BatchReport {
     duplicates: number;
     skipped: number;
     problems: Problem[];
+    /**
+     * Back-fill: new events older than the cursor − overlap (yet inside what the polls had covered), i.e. events
+     * that reached HikCentral after the overlap had passed them: the overlap is too short for this site.
+     */
+    late: number;
     cursor?: string;
 }
 
@@ -54,7 +62,7 @@ export class ArtemisEngine {
     private readonly now: () => number;
 
     constructor(private readonly options: EngineOptions) {
-        this.state = new EventState(options.store, options.keyPrefix, options.maxRecent);
+        this.state = new EventState(options.store, options.keyPrefix, options.maxRecent, options.maxRecentCap);
         this.now = options.now ?? Date.now;
     }
 
@@ -72,7 +80,11 @@ export class ArtemisEngine {
             const cursor = this.state.cursorMs ?? to - Math.max(0, this.options.initialLookbackMs);
             const from = Math.min(cursor, to) - Math.max(0, this.options.overlapMs);
             const batch = this.batch('poll', from, to);
+            // the ids of the overlap window are re-read by the next poll: remember (at least) twice as many
+            batch.countFrom = to - Math.max(0, this.options.overlapMs);
             batch.report.pages = await this.fetch(source, from, to, batch, signal);
+            this.state.raiseBound(2 * batch.counted);
+            this.state.markSince(from);
             return batch.finish(to);
         });
     }
@@ -82,6 +94,9 @@ export class ArtemisEngine {
         return this.serial(async () => {
             await this.state.load();
             const batch = this.batch('backfill', fromMs, toMs);
+            const cursor = this.state.cursorMs;
+            const since = this.state.sinceMs;
+            if (cursor !== undefined && since !== undefined) batch.late = { from: since, before: cursor - Math.max(0, this.options.overlapMs) };
             batch.report.pages = await this.fetch(source, fromMs, toMs, batch, signal);
             return batch.finish(undefined);
         });
@@ -146,6 +161,11 @@ class Batch {
     private readonly problemKeys: string[] = [];
     private readonly seen = new Set<string>();
     private slices = 0;
+    /** Poll: events (new or known) at or after this time are counted in `counted`. */
+    countFrom: number | undefined;
+    counted = 0;
+    /** Back-fill: new events in [from, before) are reported as late. */
+    late: { from: number; before: number } | undefined;
 
     constructor(
         mode: BatchReport['mode'],
@@ -162,6 +182,7 @@ class Batch {
             duplicates: 0,
             skipped: 0,
             problems: [],
+            late: 0,
             ...(from !== undefined ? { from: options.formatTime(from) } : {}),
             ...(to !== undefined ? { to: options.formatTime(to) } : {}),
         };
@@ -193,10 +214,14 @@ class Batch {
                         report.problems.push({ reason: outcome.reason, id: outcome.id, record });
                     }
                 } else if (outcome.kind === 'skip') report.skipped++;
-                else if (this.state.has(outcome.event.id) || this.seen.has(outcome.event.id)) report.duplicates++;
                 else {
-                    this.seen.add(outcome.event.id);
-                    run.push({ event: outcome.event, ms: outcome.ms });
+                    if (this.countFrom !== undefined && outcome.ms >= this.countFrom) this.counted++;
+                    if (this.state.has(outcome.event.id) || this.seen.has(outcome.event.id)) report.duplicates++;
+                    else {
+                        if (this.late && outcome.ms >= this.late.from && outcome.ms < this.late.before) report.late++;
+                        this.seen.add(outcome.event.id);
+                        run.push({ event: outcome.event, ms: outcome.ms });
+                    }
                 }
             }
             this.addRun(run);

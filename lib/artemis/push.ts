@@ -4,6 +4,7 @@
  * of the node that currently owns it; when the node closes it removes its handler and the path answers
  * as if it had no route (404), without touching Express's internals.
  */
+import { createHash, timingSafeEqual } from 'crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { isRecord } from '../types';
 import { pushEvents } from './events';
@@ -73,8 +74,26 @@ export function readPushBody(req: Request): Promise<unknown> {
     });
 }
 
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Does `given` equal the token? Compared in constant time: both are hashed to equal-length buffers first, so
+ * neither the content nor the length of the token can be timed.
+ */
+export function tokenMatches(given: unknown, token: string): boolean {
+    const text = typeof given === 'string' ? given : Array.isArray(given) && typeof given[0] === 'string' ? given[0] : '';
+    return timingSafeEqual(digest(text), digest(token));
+}
+
+/** The token a push carries: `?token=` (what the node puts in eventDest), else a `token` request header. */
+function pushToken(req: Request): unknown {
+    const query = (req.query as Record<string, unknown> | undefined)?.token;
+    if (query !== undefined) return query;
+    return (req.headers as Record<string, unknown> | undefined)?.token;
+}
+
 export interface PushReceiver {
-    /** Required as `?token=` on every push; '' accepts every push. */
+    /** Required as `?token=` (or a `token` header) on every push; '' accepts every push. */
     token: string;
     /** Counts a refused push: a wrong token (403) or a body that is not OnEventNotify (400). */
     refused(kind: 'refusedPushes' | 'badPushes'): void;
@@ -85,7 +104,8 @@ export interface PushReceiver {
 /** The HTTP handler: token check, body, OnEventNotify parse, the answer HikCentral expects. */
 export function pushHandler(receiver: PushReceiver): PushHandler {
     return (req, res) => {
-        if (receiver.token !== '' && String((req.query as Record<string, unknown> | undefined)?.token ?? '') !== receiver.token) {
+        // The token is never logged nor echoed: the refusal's answer is fixed.
+        if (receiver.token !== '' && !tokenMatches(pushToken(req), receiver.token)) {
             receiver.refused('refusedPushes');
             res.status(403).json({ code: '403', msg: 'forbidden' });
             return;

@@ -3,6 +3,7 @@
  * succeeds (a refusal is reported once per reason and never stops the safety poll), and unsubscribing
  * on close with a client of its own, bounded in time.
  */
+import { redact } from '../http';
 import { errorMessage } from '../types';
 import { cappedTimeout } from '../kit/timer';
 import { ArtemisError } from './errors';
@@ -37,7 +38,15 @@ export class PushSubscription {
         readonly destination: string,
         /** A refused subscription, once per distinct reason. */
         private readonly onRefused: (text: string) => void,
+        /** The push token: removed from every error text (HikCentral may echo eventDest). */
+        private readonly token = '',
     ) {}
+
+    /** An error's text without the token (raw and URL-encoded). */
+    private clean(err: unknown): string {
+        const text = err instanceof ArtemisError ? err.message : errorMessage(err);
+        return this.token === '' ? text : redact(text, [this.token, encodeURIComponent(this.token)]);
+    }
 
     get subscribed(): boolean {
         return this.done;
@@ -54,7 +63,7 @@ export class PushSubscription {
             this.done = true;
             return true;
         } catch (err) {
-            const text = err instanceof ArtemisError ? err.message : errorMessage(err);
+            const text = this.clean(err);
             if (text !== this.lastError) this.onRefused(text);
             this.lastError = text;
             onFailure(text);
@@ -68,7 +77,7 @@ export class PushSubscription {
             const finish = cappedTimeout(resolve, timeoutMs);
             client
                 .unsubscribe(this.types)
-                .catch((err: unknown) => onError(errorMessage(err)))
+                .catch((err: unknown) => onError(this.clean(err)))
                 .finally(() => {
                     clearTimeout(finish);
                     resolve();

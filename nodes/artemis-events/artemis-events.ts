@@ -42,7 +42,9 @@ export = function (RED: NodeAPI): void {
         const status = new NodeStatus(node);
         const pushToken = ((node.credentials as { pushToken?: string } | undefined)?.pushToken ?? '').trim();
         const httpNodeRoot = String((RED.settings as unknown as { httpNodeRoot?: string }).httpNodeRoot ?? '/');
-        const subscription = new PushSubscription(o.subscribedTypes, pushDestination(o.pushBaseUrl, httpNodeRoot, o.pushPath, pushToken), (text) => node.warn(`${RED._('artemis-events.warn.subscribe')}: ${text}`));
+        const subscription = new PushSubscription(o.subscribedTypes, pushDestination(o.pushBaseUrl, httpNodeRoot, o.pushPath, pushToken), (text) => node.warn(`${RED._('artemis-events.warn.subscribe')}: ${text}`), pushToken);
+        /** Push mode without a token: anyone who reaches the endpoint can post events (warned once, status yellow). */
+        const unauthenticated = mode === 'push' && pushToken === '';
         let lastErrorText: string | undefined;
         let lastReport: BatchReport | undefined;
         let removeRoute: (() => void) | undefined;
@@ -84,6 +86,7 @@ export = function (RED: NodeAPI): void {
             const data = { time: DateTime.now().toFormat('HH:mm:ss'), count: String(report.emitted), problems: String(report.problems.length) };
             if (report.problems.length > 0) say('yellow', 'ring', 'artemis-events.status.problems', data);
             else if (mode === 'push' && !subscription.subscribed) say('yellow', 'ring', 'artemis-events.status.notSubscribed', data);
+            else if (unauthenticated) say('yellow', 'ring', 'artemis-events.status.noToken', data);
             else say('green', 'dot', mode === 'push' ? 'artemis-events.status.pushOk' : 'artemis-events.status.ok', data);
         }
         function fail(err: unknown, context: string): string {
@@ -110,7 +113,7 @@ export = function (RED: NodeAPI): void {
             onFailure: (err) => void fail(err, 'poll'),
             isThrottled: (err) => err instanceof ArtemisError && err.code !== undefined && THROTTLE_CODES.has(err.code.toLowerCase()),
         });
-        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed: subscription.subscribed, recentIds: engine.state.recentCount, failures: loop.failures } }), () => loop.start(0));
+        attachHealth(node, () => ({ id: node.id, type: 'artemis-events', name: node.name || 'artemis-events', lastSuccess: health.lastSuccess, cursor: engine.state.cursorIso, lastError: health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: health.counts, details: { mode, subscribed: subscription.subscribed, recentIds: engine.state.recentCount, recentBound: engine.state.maxRecentIds, failures: loop.failures } }), () => loop.start(0));
 
         if (mode === 'push') {
             removeRoute = registerPushRoute(RED.httpNode as unknown as PostApp, o.pushPath, pushHandler({
@@ -127,6 +130,7 @@ export = function (RED: NodeAPI): void {
                 },
             }));
             if (o.pushBaseUrl === '') node.warn(RED._('artemis-events.warn.noPushBase'));
+            if (unauthenticated) node.warn(RED._('artemis-events.warn.noToken', { path: o.pushPath }));
         }
 
         node.on('input', (msg: NodeMessageInFlow, _send, done) => {
@@ -144,6 +148,10 @@ export = function (RED: NodeAPI): void {
                 loop.run((signal) => engine.backfill(client(), window.fromMs, window.toMs, signal)).then((report) => {
                     reportProblems(report);
                     health.count('backfilled', report.emitted);
+                    if (report.late > 0) {
+                        health.count('late', report.late);
+                        node.warn(RED._('artemis-events.warn.late', { count: String(report.late), overlap: String(o.engine.overlapMs / 1000) }));
+                    }
                     say('green', 'dot', 'artemis-events.status.backfilled', summary(report));
                     node.log(RED._('artemis-events.log.backfilled', summary(report)));
                     done();

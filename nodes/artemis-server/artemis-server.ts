@@ -46,6 +46,9 @@ export = function (RED: NodeAPI): void {
                 startTime: formatRequestTime(now - 24 * 3600 * 1000),
                 endTime: formatRequestTime(now),
                 eventType: 196893,
+                doorIndexCodes: [],
+                sortField: 'SwipeTime',
+                orderType: 0,
                 pageNo: 1,
                 pageSize: 1,
             });

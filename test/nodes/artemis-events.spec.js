@@ -208,6 +208,29 @@ describe('artemis-events', function () {
         ok.length.should.equal(3);
     });
 
+    it('a back-fill that finds events older than the overlap warns once with the count and the hint, counted in health (issue 13, case 15)', async function () {
+        const { allHealth } = require('../../dist/lib/health');
+        const now = Date.now();
+        const iso = (ms) => new Date(ms).toISOString();
+        sim.addEvent({ eventId: 'history', atMs: now - 90 * MIN });
+        sim.addEvent({ eventId: 'late1', atMs: now - 30 * MIN });
+        sim.addEvent({ eventId: 'late2', atMs: now - 20 * MIN });
+        const { e1, ok, warnings } = await load(flow(baseUrl, { initialLookback: 0 }));
+        // the polls have covered the last hour, the cursor is a minute ago (the first poll starts 100 ms after deploy)
+        e1.context().global.set('attendanceBridge_artemis_e1_cursor', { v: 1, cursor: iso(now - MIN), since: iso(now - 60 * MIN) });
+        await until(() => doorPolls().length === 1);
+        e1.receive({ payload: { from: iso(now - 2 * 3600e3), to: iso(now) } });
+        await until(() => ok.length === 3);
+        await until(() => warnings.some((w) => /warn\.late/.test(w)));
+        await new Promise((r) => setTimeout(r, 30));
+        warnings.filter((w) => /warn\.late/.test(w)).should.have.length(1); // once for the back-fill
+        allHealth().find((h) => h.id === 'e1').counts.late.should.equal(2); // late1, late2; not "history" (before the first poll)
+        for (const lang of ['en-US', 'es-ES']) {
+            const text = require(`../../nodes/artemis-events/locales/${lang}/artemis-events.json`)['artemis-events'].warn.late;
+            text.should.match(/__count__/).and.match(/__overlap__/).and.match(/Overlap|Solapamiento/);
+        }
+    });
+
     it('rejects an invalid back-fill with an error', async function () {
         const { e1, caught } = await load(flow(baseUrl));
         e1.receive({ payload: { from: 'yesterday', to: 'today' } });
@@ -308,10 +331,36 @@ describe('artemis-events', function () {
         ok[0].payload.id.should.equal('hikcentral:real');
     });
 
+    it('push mode without a token warns once that the endpoint is unauthenticated and shows a yellow status (issue 13, case 16)', async function () {
+        const nodeUrl = helper.url();
+        sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });
+        const { ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/open', initialLookback: 5 }));
+        await until(() => ok.length === 1);
+        await until(() => statuses.some((s) => s.fill === 'yellow' && /noToken/.test(s.text)));
+        statuses.some((s) => s.fill === 'green').should.be.false();
+        warnings.filter((w) => /warn\.noToken/.test(w)).should.have.length(1);
+    });
+
+    it('push mode with a token accepts it as a token header too, and never logs it (issue 13, case 16)', async function () {
+        const nodeUrl = helper.url();
+        const creds = { ...CREDS, e1: { pushToken: 'tok-hdr-9' } };
+        const { e1, ok, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: nodeUrl, pushPath: '/hik/hdr', initialLookback: 0 }), creds);
+        const logs = [];
+        e1.on('call:log', (call) => logs.push(String(call.args[0])));
+        await until(() => Object.keys(sim.subscriptions).length === 2, { tries: 100000 });
+        const p = sim.persons[3];
+        const push = { method: 'OnEventNotify', params: { ability: 'event_acs', events: [{ eventId: 'hdr', eventType: 196893, happenTime: new Date().toISOString(), srcIndex: '1', data: { personId: p.personId, personCode: p.personCode, checkInAndOutType: 1 } }] } };
+        (await axios.post(nodeUrl + '/hik/hdr', push, { headers: { token: 'tok-hdr-9' }, validateStatus: () => true })).status.should.equal(200);
+        await until(() => ok.length === 1);
+        ok[0].payload.should.have.properties({ id: 'hikcentral:hdr', direction: 'in' });
+        ok[0].topic.should.equal(p.personId);
+        [...warnings, ...logs].join('\n').should.not.containEql('tok-hdr-9');
+    });
+
     it('push mode: a refused subscription does not stop the safety poll; the next poll subscribes', async function () {
         sim.setFaults({ kind: 'code', code: '0x02401008', count: 1, path: '/artemis/api/eventService/v1/eventSubscriptionByEventTypes' });
         sim.addEvent({ eventId: 'q', atMs: Date.now() - MIN });
-        const { e1, ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: helper.url(), pushPath: '/hik/ev2', safetyInterval: 600 }));
+        const { e1, ok, statuses, warnings } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: helper.url(), pushPath: '/hik/ev2', safetyInterval: 600 }), { ...CREDS, e1: { pushToken: 'tok-ev2' } });
         await until(() => ok.length === 1);
         await until(() => statuses.some((s) => s.fill === 'yellow'));
         warnings.some((w) => /0x02401008/.test(w)).should.be.true();
@@ -325,7 +374,7 @@ describe('artemis-events', function () {
         const { MIGRATIONS } = require('../../dist/nodes/artemis-events/migrations');
         const { migrate } = require('../../dist/lib/kit/migrate');
 
-        for (const [label, props] of [['a flow written by this release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
+        for (const [label, props] of [['a flow written by this release (version 2)', { version: 2 }], ['a flow written by the previous release (version 1)', { version: 1 }], ['a flow without version', {}], ['a flow with version 0', { version: 0 }]]) {
             it(`${label} loads and polls the same way`, async function () {
                 sim.addEvent({ eventId: 'v', atMs: Date.now() - MIN });
                 const { ok, ko } = await load(flow(baseUrl, props));
@@ -343,10 +392,21 @@ describe('artemis-events', function () {
             doorPolls()[0].body.pageSize.should.equal(200);
             warnings.some((w) => /197151|event types/.test(w)).should.be.false();
             migrate({ server: 's1' }, MIGRATIONS).config.should.deepEqual({
-                server: 's1', version: 1, name: '', interval: 60, overlap: 300, initialLookback: 0, pageSize: 200, eventTypes: '196893, 198914',
+                server: 's1', version: 2, name: '', interval: 60, overlap: 300, initialLookback: 0, pageSize: 200, eventTypes: '196893, 198914',
                 eventTypeMode: 'auto', doors: '', overrides: [], timezone: '', store: '', mode: 'poll', pushPath: '', pushBaseUrl: '', safetyInterval: 600,
             });
-            migrate({ version: 1, interval: 5 }, MIGRATIONS).config.should.deepEqual({ version: 1, interval: 5 }); // this release's flow as it is
+            migrate({ version: 2, interval: 5 }, MIGRATIONS).config.should.deepEqual({ version: 2, interval: 5 }); // this release's flow as it is
+        });
+
+        it('version 2 clamps a stored page size over 500 to 500 (issue 13, case 17)', async function () {
+            migrate({ version: 1, pageSize: 1000 }, MIGRATIONS).config.should.deepEqual({ version: 2, pageSize: 500 });
+            migrate({ version: 1, pageSize: '800' }, MIGRATIONS).config.pageSize.should.equal(500);
+            migrate({ version: 1, pageSize: 300 }, MIGRATIONS).config.pageSize.should.equal(300);
+            migrate({ pageSize: 1000 }, MIGRATIONS).config.pageSize.should.equal(500);
+            for (let i = 0; i < 3; i++) sim.addEvent({ atMs: Date.now() - MIN + i * 1000 });
+            const { ok } = await load(flow(baseUrl, { version: 1, pageSize: 1000 }));
+            await until(() => ok.length === 3);
+            doorPolls()[0].body.should.have.properties({ pageSize: 500, doorIndexCodes: [], sortField: 'SwipeTime', orderType: 0 });
         });
     });
 
@@ -380,6 +440,23 @@ describe('artemis-events', function () {
             sim.clearFaults();
             await clock.tickAsync(90000);
             await until(() => sim.requests.filter((r) => r.path.endsWith('door/events') && !r.fault).length === 3);
+        });
+
+        it('push mode keeps the safety poll running on its timer: an event whose push never arrived is still emitted (issue 13, case 17)', async function () {
+            clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+            // HikCentral cannot reach the receiver (an unreachable eventDest): pushes fail, as while the receiver is down
+            const { ok } = await load(flow(baseUrl, { mode: 'push', pushBaseUrl: 'http://127.0.0.1:9', pushPath: '/hik/gap', safetyInterval: 600, initialLookback: 0 }), { ...CREDS, e1: { pushToken: 'tok-gap' } });
+            await clock.tickAsync(150);
+            await until(() => doorPolls().length === 1 && Object.keys(sim.subscriptions).length === 2);
+            sim.addEvent({ eventId: 'gap', atMs: Date.now() - 1000 });
+            await until(() => sim.pushes.length === 1 && sim.pushes[0].error !== undefined);
+            await clock.tickAsync(599000);
+            doorPolls().length.should.equal(1);
+            ok.length.should.equal(0);
+            await clock.tickAsync(1000);
+            await until(() => ok.length === 1);
+            ok[0].payload.id.should.equal('hikcentral:gap');
+            doorPolls().length.should.equal(2);
         });
 
         it('keeps its state across a re-deploy of the changed node (memory store)', async function () {

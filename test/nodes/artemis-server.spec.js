@@ -64,7 +64,7 @@ describe('artemis-server', function () {
             { id: 'v0', type: 'artemis-server', version: 0, baseUrl: `${sim.baseUrl}/artemis` },
             { id: 'none', type: 'artemis-server', baseUrl: sim.baseUrl },
         ], { v1: CREDS.s1, v0: CREDS.s1, none: CREDS.s1 });
-        const query = { startTime: '2024-01-01T00:00:00+00:00', endTime: '2024-01-02T00:00:00+00:00', eventType: 196893, pageNo: 1, pageSize: 1 };
+        const query = { startTime: '2024-01-01T00:00:00+00:00', endTime: '2024-01-02T00:00:00+00:00', eventType: 196893, doorIndexCodes: [], pageNo: 1, pageSize: 1 };
         for (const id of ['v1', 'v0', 'none']) {
             const client = helper.getNode(id).getClient();
             client.should.not.be.a.String();

@@ -42,11 +42,68 @@ describe('artemis client against the simulator', function () {
         sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => q.body.pageNo).should.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
-    it('stops at a short page even when total is wrong', async function () {
+    it('follows total when the server silently caps pageSize below the request (cap 100, asked 500) (issue 13, case 15)', async function () {
+        sim.setPaging({ pageSizeCap: 100 });
+        for (let i = 0; i < 350; i++) sim.addEvent({ atMs: Date.now() - 30 * MIN + i * 1000, push: false });
+        for (const stream of [false, true]) {
+            sim.requests.length = 0;
+            const got = [];
+            const r = await client.doorEvents(query({ pageSize: 500, ...(stream ? { onRecords: (list) => got.push(...list) } : {}) }));
+            const records = stream ? got : r.records;
+            records.should.have.length(350);
+            new Set(records.map((x) => x.eventId)).size.should.equal(350);
+            r.pages.should.equal(4);
+            sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => [q.body.pageNo, q.body.pageSize]).should.deepEqual([[1, 500], [2, 500], [3, 500], [4, 500]]);
+        }
+    });
+
+    it('a short last page ends the paging (total reached)', async function () {
         for (let i = 0; i < 15; i++) sim.addEvent({ atMs: Date.now() - 10 * MIN });
         const r = await client.doorEvents(query({ pageSize: 20 }));
         r.pages.should.equal(1);
         r.records.should.have.length(15);
+    });
+
+    it('always sends doorIndexCodes (empty = all doors, ≤ 10 per query) and asks in ascending order (issue 13, case 17)', async function () {
+        for (let i = 0; i < 5; i++) sim.addEvent({ eventId: 'a' + i, atMs: Date.now() - (10 - i) * MIN });
+        const r = await client.doorEvents(query());
+        r.records.map((x) => x.eventId).should.deepEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+        const body = sim.requests.filter((q) => q.path.endsWith('door/events'))[0].body;
+        body.should.have.properties({ doorIndexCodes: [], sortField: 'SwipeTime', orderType: 0 });
+        const doors = Array.from({ length: 12 }, (_, i) => String(i + 1));
+        await client.doorEvents(query({ doorIndexCodes: doors }));
+        sim.requests.filter((q) => q.path.endsWith('door/events')).slice(1).map((q) => q.body.doorIndexCodes).should.deepEqual([doors.slice(0, 10), doors.slice(10)]);
+        sim.requests.every((q) => q.code === '0').should.be.true();
+    });
+
+    it('treats both empty-result shapes (data: [] and data without list) as empty (issue 13, case 17)', async function () {
+        for (const emptyShape of ['array', 'nolist']) {
+            sim.setPaging({ emptyShape });
+            const r = await client.doorEvents(query());
+            r.records.should.have.length(0, emptyShape);
+            r.pages.should.equal(1);
+        }
+    });
+
+    it('halves the page size on 0x00072004 (response too long) down to 1, and keeps it (issue 13, case 17)', async function () {
+        for (let i = 0; i < 9; i++) sim.addEvent({ eventId: 'h' + i, atMs: Date.now() - 20 * MIN + i * 1000 });
+        sim.setPaging({ tooLongAbove: 2 });
+        const r = await client.doorEvents(query({ pageSize: 10 }));
+        r.records.map((x) => x.eventId).should.deepEqual(['h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8']);
+        client.pageSizeLimit.should.equal(2);
+        sim.requests.filter((q) => q.path.endsWith('door/events')).map((q) => q.body.pageSize).slice(0, 3).should.deepEqual([10, 5, 2]);
+        sim.setPaging({ tooLongAbove: 0 });
+        sim.requests.length = 0;
+        await client.doorEvents(query({ pageSize: 10 }));
+        sim.requests[0].body.pageSize.should.equal(2);
+        // at 1 it gives up with the code
+        const fresh = new ArtemisClient({ baseUrl, timeoutMs: 2000, appKey: KEY, appSecret: SECRET });
+        sim.setFaults({ kind: 'code', code: '0x00072004', msg: 'response too long', path: '/artemis/api/acs/v1/door/events' });
+        const err = await fresh.doorEvents(query({ pageSize: 4 })).catch((e) => e);
+        fresh.destroy();
+        err.should.have.properties({ kind: 'api', code: '0x00072004' });
+        err.message.should.match(/page size/);
+        fresh.pageSizeLimit.should.equal(1);
     });
 
     it('splits long ranges into ≤31-day windows (the simulator refuses longer ones)', async function () {
@@ -200,7 +257,7 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         let r = await e.poll(client);
         emitted.map((x) => x.id).should.deepEqual(['hikcentral:a']);
         r.cursor.should.equal('2026-01-27T12:00:00.000Z');
-        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z' });
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z', since: '2026-01-27T11:45:00.000Z' });
         sim.addEvent({ eventId: 'late', atMs: t - 2 * MIN, visibleAfterMs: 30000 }); // happened before the cursor, stored 30 s later
         t += 10000;
         r = await e.poll(client);
@@ -278,8 +335,58 @@ describe('artemis engine: cursor, overlap, late events, dedup, back-fill', funct
         again.duplicates.should.equal(5);
     });
 
+    it('a poll loses nothing when the server caps pageSize: the cursor moves only past what was read (issue 13, case 15)', async function () {
+        sim.setPaging({ pageSizeCap: 100 });
+        for (let i = 0; i < 250; i++) sim.addEvent({ atMs: t - 9 * MIN + i * 1000, push: false });
+        const r = await engine({ initialLookbackMs: 10 * MIN, pageSize: 500 }).poll(client);
+        r.emitted.should.equal(250);
+        emitted.should.have.length(250);
+    });
+
+    it('the recent-id bound grows to twice the events of the overlap window, up to a cap (issue 13, case 15)', async function () {
+        // base bound 5 (20,000 in production); 8 events inside the 5-minute overlap
+        const e = engine({ maxRecent: 5, maxRecentCap: 12, initialLookbackMs: 10 * MIN });
+        for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - 4 * MIN + i * 1000, push: false });
+        (await e.poll(client)).emitted.should.equal(8);
+        e.state.maxRecentIds.should.equal(12); // 2 × 8 = 16, capped at 12
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent')).ids.should.have.length(8);
+        t += 30000;
+        (await e.poll(client)).should.have.properties({ emitted: 0, duplicates: 8 }); // nothing re-emitted
+        // a restart keeps every stored id (the bound is at least what was stored)
+        const again = engine({ maxRecent: 5, initialLookbackMs: 10 * MIN });
+        t += 30000;
+        (await again.poll(client)).emitted.should.equal(0);
+        again.state.maxRecentIds.should.be.aboveOrEqual(8);
+        emitted.should.have.length(8);
+    });
+
+    it('a back-fill reports events older than the overlap as late, not history before the first poll (issue 13, case 15)', async function () {
+        const e = engine({ initialLookbackMs: 0 });
+        sim.addEvent({ eventId: 'history', atMs: t - 3 * 3600e3, push: false });
+        await e.poll(client); // covers from t − 5 min on
+        t += 30 * MIN;
+        await e.poll(client);
+        // reached HikCentral 25 minutes late: the overlap (5 min) had passed it
+        sim.addEvent({ eventId: 'late1', atMs: t - 25 * MIN, push: false });
+        sim.addEvent({ eventId: 'late2', atMs: t - 20 * MIN, push: false });
+        sim.addEvent({ eventId: 'recent', atMs: t - 2 * MIN, push: false }); // within the overlap: the next poll takes it
+        const r = await e.backfill(client, t - 4 * 3600e3, t);
+        r.should.have.properties({ emitted: 4, late: 2 });
+        (await e.poll(client)).late.should.equal(0);
+    });
+
+    it('event and person ids named like object keys are emitted once and remembered across a restart (issue 13, case 4)', async function () {
+        const person = { personId: '__proto__', personCode: 'constructor', personName: 'Proto' };
+        for (const id of ['__proto__', 'constructor', 'toString']) sim.addEvent({ eventId: id, person, atMs: t - MIN, push: false });
+        await engine({ initialLookbackMs: 5 * MIN }).poll(client);
+        emitted.map((x) => x.id).sort().should.deepEqual(['hikcentral:__proto__', 'hikcentral:constructor', 'hikcentral:toString']);
+        JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent')).ids.should.have.length(3);
+        t += 30000;
+        (await engine().poll(client)).should.have.properties({ emitted: 0, duplicates: 3 });
+    });
+
     it('keeps the recent-id list bounded', async function () {
-        const e = engine({ maxRecent: 5, initialLookbackMs: 10 * MIN });
+        const e = engine({ maxRecent: 5, maxRecentCap: 5, initialLookbackMs: 10 * MIN });
         for (let i = 0; i < 8; i++) sim.addEvent({ atMs: t - MIN });
         await e.poll(client);
         const recent = JSON.parse(store.data.get('attendanceBridge_artemis_n_2e_1_recent'));

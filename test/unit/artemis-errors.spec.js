@@ -13,6 +13,31 @@ describe('artemis error codes and redaction', function () {
         should(describeCode('0xdeadbeef')).be.undefined();
     });
 
+    it('uses HCP\'s error table: 0x02401007 is no permission, 0x00072004 reduce the page size, generic codes (issue 13, case 17)', function () {
+        const { THROTTLE_CODES, TOO_LONG_CODE } = require('../../dist/lib/artemis/errors');
+        describeCode('0x02401007').should.match(/no permission/).and.not.match(/expired|token/i);
+        describeCode('0x00072004').should.match(/page size/);
+        describeCode('0x02401009').should.match(/limit/);
+        describeCode('0x00052101').should.match(/peak|retry/);
+        describeCode('2').should.match(/parameter/);
+        describeCode('6').should.match(/busy/);
+        describeCode('17').should.match(/permission/);
+        describeCode('128').should.match(/does not exist/);
+        describeCode('130').should.match(/permission/);
+        for (const c of ['0x02401009', '0x00052101', '0x0240100b', '6']) THROTTLE_CODES.has(c).should.be.true(c);
+        THROTTLE_CODES.has('0x02401007').should.be.false();
+        TOO_LONG_CODE.should.equal('0x00072004');
+    });
+
+    it('knows no code named like an object key: constructor, __proto__, toString (issue 13, case 4)', function () {
+        for (const code of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+            should(describeCode(code)).be.undefined();
+            const err = apiError(code, 'server text', {});
+            err.message.should.equal(`HikCentral code ${code} (server: server text)`);
+            err.message.should.not.match(/function|native code|\[object/);
+        }
+    });
+
     it('redacts the AppKey, the AppSecret and the echoed string-to-sign in every form', function () {
         const forms = [
             `Signature incorrect, appKey:29666671, StringToSign:${sts}`,

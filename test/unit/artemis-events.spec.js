@@ -38,6 +38,54 @@ describe('artemis event normalisation', function () {
         should(ev.normaliseDoorEvent(rec({ inAndOutType: undefined }), OPTS).event.direction).be.null();
     });
 
+    it('reads HCP\'s checkInAndOutType: 1, 4, 5 in; 2, 3, 6 out; 0 / missing unknown (issue 13, case 17)', function () {
+        const hcp = (extra) => {
+            const r = rec({ readerDevIndexCode: undefined, readerIndexCode: '1011', readerName: 'Lobby reader in', ...extra });
+            delete r.inAndOutType;
+            return r;
+        };
+        for (const t of [1, 4, 5, '1']) ev.normaliseDoorEvent(hcp({ checkInAndOutType: t }), OPTS).event.direction.should.equal('in', String(t));
+        for (const t of [2, 3, 6, '6']) ev.normaliseDoorEvent(hcp({ checkInAndOutType: t }), OPTS).event.direction.should.equal('out', String(t));
+        for (const t of [0, '0', 7, -1, undefined, null]) should(ev.normaliseDoorEvent(hcp({ checkInAndOutType: t }), OPTS).event.direction).be.null();
+        // iSecure's field is still read where present; HCP's wins when it gives a direction
+        ev.normaliseDoorEvent(rec({ inAndOutType: 0 }), OPTS).event.direction.should.equal('out');
+        ev.normaliseDoorEvent(rec({ inAndOutType: 0, checkInAndOutType: 1 }), OPTS).event.direction.should.equal('in');
+        ev.normaliseDoorEvent(rec({ inAndOutType: 1, checkInAndOutType: 0 }), OPTS).event.direction.should.equal('in');
+    });
+
+    it('matches reader overrides on HCP\'s readerIndexCode as well as iSecure\'s readerDevIndexCode (issue 13, case 17)', function () {
+        const overrides = [{ id: '1', action: 'out' }, { id: '1011', action: 'in' }, { id: '2021', action: 'ignore' }];
+        const hcp = (extra) => {
+            const r = rec({ readerDevIndexCode: undefined, checkInAndOutType: 2, ...extra });
+            delete r.inAndOutType;
+            return r;
+        };
+        ev.normaliseDoorEvent(hcp({ readerIndexCode: '1011' }), { ...OPTS, overrides }).event.direction.should.equal('in');
+        ev.normaliseDoorEvent(hcp({ readerIndexCode: '9' }), { ...OPTS, overrides }).event.direction.should.equal('out');
+        ev.normaliseDoorEvent(hcp({ readerIndexCode: '2021', doorIndexCode: '3' }), { ...OPTS, overrides }).kind.should.equal('skip');
+        ev.normaliseDoorEvent(rec({ readerDevIndexCode: '1011', inAndOutType: 0 }), { ...OPTS, overrides }).event.direction.should.equal('in');
+    });
+
+    it('maps HCP pushes: data.personId, personCode, cardNo, checkInAndOutType, readerIndexCode (issue 13, case 17)', function () {
+        const body = { method: 'OnEventNotify', params: { ability: 'event_acs', events: [
+            { eventId: 'h1', eventType: 196893, happenTime: '2026-01-27T08:00:00.000-03:00', srcIndex: '1', srcName: 'Main', srcType: 'door', status: 0,
+                data: { personId: '7', personCode: '000107', cardNo: '', checkInAndOutType: 2, readerIndexCode: '1012', readerName: 'Lobby reader out', picUri: '' } },
+            { eventId: 'h2', eventType: 196893, happenTime: '2026-01-27T08:00:01.000-03:00', srcIndex: '1', data: { personId: '', personCode: '', checkInAndOutType: 0 } },
+        ] } };
+        const list = ev.pushEvents(body);
+        const idx = ev.indexPersons([{ personId: '7', personCode: '000107', personGivenName: 'Ana', personFamilyName: 'García' }]);
+        const resolve = (no) => idx.byId.get(no) || idx.byCode.get(no);
+        const out = ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0], resolve), OPTS);
+        out.event.should.have.properties({ id: 'hikcentral:h1', direction: 'out', time: '2026-01-27T08:00:00.000-03:00' });
+        out.event.person.should.deepEqual({ id: '7', code: '000107', name: 'Ana García' });
+        out.event.device.should.deepEqual({ id: '1', name: 'Main' });
+        // without the person list: the push's own person id and code
+        ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0]), OPTS).event.person.should.deepEqual({ id: '7', code: '000107' });
+        ev.normaliseDoorEvent(ev.pushToDoorRecord(list[1], resolve), OPTS).kind.should.equal('skip');
+        // the reader override matches the pushed readerIndexCode
+        ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0]), { ...OPTS, overrides: [{ id: '1012', action: 'in' }] }).event.direction.should.equal('in');
+    });
+
     it('applies overrides: reader before door; ignore skips', function () {
         const overrides = [{ id: '1', action: 'out' }, { id: '1011', action: 'in' }, { id: '2', action: 'ignore' }];
         ev.normaliseDoorEvent(rec({ inAndOutType: 0 }), { ...OPTS, overrides }).event.direction.should.equal('in');
@@ -94,6 +142,21 @@ describe('artemis event normalisation', function () {
         // unknown person number: the number is both id and code
         const unknown = ev.normaliseDoorEvent(ev.pushToDoorRecord(list[0], () => undefined), OPTS);
         unknown.event.person.should.deepEqual({ id: '000107', code: '000107' });
+    });
+
+    it('ids named like object keys work as persons, overrides and push persons (issue 13, case 4)', function () {
+        for (const id of ['__proto__', 'constructor', 'toString']) {
+            const overrides = ev.parseOverrides([{ id, action: 'out' }]).overrides;
+            ev.normaliseDoorEvent(rec({ readerIndexCode: id, inAndOutType: 1, personId: id, eventId: id }), { ...OPTS, overrides }).event.should.have.properties({ id: 'hikcentral:' + id, direction: 'out' });
+            ev.normaliseDoorEvent(rec({ doorIndexCode: id }), { ...OPTS, overrides: [] }).event.device.id.should.equal(id);
+            const idx = ev.indexPersons([{ personId: id, personCode: id, personName: 'X' }]);
+            idx.byId.get(id).should.deepEqual({ personId: id, personCode: id, personName: 'X' });
+            should(ev.indexPersons([]).byId.get(id)).be.undefined();
+            const pushed = ev.pushToDoorRecord({ eventId: 'p', eventType: 196893, happenTime: '2026-01-27T08:00:00-03:00', srcIndex: '1', data: JSON.parse(`{"ExtEventPersonNo": "${id}"}`) }, (no) => idx.byCode.get(no));
+            ev.normaliseDoorEvent(pushed, OPTS).event.person.id.should.equal(id);
+            // a push without person fields is a problem, whatever the prototype says
+            ev.normaliseDoorEvent(ev.pushToDoorRecord({ eventId: 'q', eventType: 196893, happenTime: '2026-01-27T08:00:00-03:00' }), OPTS).kind.should.equal('problem');
+        }
     });
 
     it('parses override rows and code lists', function () {

@@ -30,9 +30,17 @@ describe('artemis-events options', function () {
         o.invalidOverrides.should.deepEqual(['2']);
         o.pushPath.should.equal('/hik');
         o.pushBaseUrl.should.equal('http://nr:1880/');
-        o.engine.should.match({ overlapMs: 60000, initialLookbackMs: 600000, pageSize: 1000, eventTypeMode: 'perType' });
+        o.engine.should.match({ overlapMs: 60000, initialLookbackMs: 600000, pageSize: 500, eventTypeMode: 'perType' });
         o.engine.normalise.doorIndexCodes.should.deepEqual(['1', '2']);
         o.engine.formatTime(Date.parse('2026-01-27T12:00:00Z')).should.match(/-03:00$/);
         readEventsOptions({ interval: '5', pushPath: '/x' }, 'n').should.match({ pollEveryMs: 5000, pushPath: '/x' });
+    });
+
+    it('clamps the page size to HikCentral Professional\'s 1–500 (issue 13, case 17)', function () {
+        readEventsOptions({ pageSize: 1000 }, 'n').engine.pageSize.should.equal(500);
+        readEventsOptions({ pageSize: '501' }, 'n').engine.pageSize.should.equal(500);
+        readEventsOptions({ pageSize: 500 }, 'n').engine.pageSize.should.equal(500);
+        readEventsOptions({ pageSize: 0 }, 'n').engine.pageSize.should.equal(200);
+        readEventsOptions({ pageSize: 1 }, 'n').engine.pageSize.should.equal(1);
     });
 });

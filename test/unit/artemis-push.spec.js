@@ -1,6 +1,8 @@
 'use strict';
 const should = require('should');
 const { PassThrough } = require('stream');
+const crypto = require('crypto');
+const sinon = require('sinon');
 const { registerPushRoute, pushHandler, readPushBody, MAX_PUSH_BYTES } = require('../../dist/lib/artemis/push');
 
 /** The part of an Express app the receiver uses: post(path, handler), and a way to call a route. */
@@ -141,6 +143,27 @@ describe('artemis push receiver', function () {
             await tick();
             ok.statusCode.should.equal(200);
             r.accepted.should.have.length(1);
+        });
+
+        it('compares the token in constant time (timingSafeEqual on equal-length digests), from ?token= or a token header (issue 13, case 16)', async function () {
+            const spy = sinon.spy(crypto, 'timingSafeEqual');
+            try {
+                const r = receiver('tok-1');
+                for (const [query, headers, status] of [[{ token: 'tok-1' }, {}, 200], [{ token: 'tok-12' }, {}, 403], [{ token: 'tok-' }, {}, 403], [{}, { token: 'tok-1' }, 200], [{}, { token: 'nope' }, 403], [{ token: ['tok-1'] }, {}, 200], [{ token: { a: 1 } }, {}, 403]]) {
+                    const before = spy.callCount;
+                    const res = fakeRes();
+                    pushHandler(r)({ body: NOTIFY, query, headers }, res);
+                    await tick();
+                    res.statusCode.should.equal(status, JSON.stringify([query, headers]));
+                    spy.callCount.should.equal(before + 1);
+                    const [a, b] = spy.lastCall.args;
+                    a.length.should.equal(b.length);
+                    // the answer never echoes a token
+                    JSON.stringify(res.body || {}).should.not.match(/tok-|nope/);
+                }
+            } finally {
+                spy.restore();
+            }
         });
 
         it('answers 400 when the request stream fails', async function () {

@@ -73,7 +73,13 @@ describe('sim/hikcentral', function () {
         sim.events.should.have.length(0);
     });
 
-    it('pushes OnEventNotify (≤ 50 events per post) to the subscribed eventDest', async function () {
+    for (const dialect of ['hcp', 'isecure']) {
+    it(`pushes OnEventNotify (≤ 50 events per post) to the subscribed eventDest (${dialect} fields)`, async function () {
+        if (dialect === 'isecure') {
+            await sim.close();
+            sim = createHikCentralSimulator({ appKey: KEY, appSecret: SECRET, dialect });
+            ({ baseUrl } = await sim.listen(0));
+        }
         const bodies = [];
         const receiver = http.createServer((req, res) => {
             let t = '';
@@ -99,8 +105,16 @@ describe('sim/hikcentral', function () {
         bodies.every((b) => b.method === 'OnEventNotify' && b.params.ability === 'event_acs' && b.params.events.length <= 50).should.be.true();
         const e = bodies[0].params.events[0];
         e.should.have.properties({ eventType: 196893, srcType: 'door', srcIndex: '1' });
-        e.data.ExtEventPersonNo.should.match(/^\d{6}$/);
+        if (dialect === 'isecure') {
+            e.data.ExtEventPersonNo.should.match(/^\d{6}$/);
+            e.data.should.have.property('ExtEventInOut');
+        } else {
+            e.data.should.have.properties(['personId', 'personCode', 'cardNo', 'checkInAndOutType', 'readerIndexCode', 'readerName']);
+            e.data.personCode.should.match(/^\d{6}$/);
+            Object.keys(e.data).some((k) => /^ExtEvent/.test(k)).should.be.false();
+        }
     });
+    }
 
     it('trickles realistic events for active people', function () {
         for (let i = 0; i < 50; i++) sim.trickleOnce();
@@ -140,7 +154,7 @@ describe('sim/hikcentral', function () {
         // out of order and with equal times: the store keeps them sorted (stable for equal times)
         for (let i = 0; i < 120; i++) sim.addEvent({ atMs: t0 + rand(60) * 60000, push: false });
         const page = async (start, end, pageNo, extra) => {
-            const body = { startTime: iso(start), endTime: iso(end), pageNo, pageSize: 7, ...extra };
+            const body = { startTime: iso(start), endTime: iso(end), pageNo, pageSize: 7, doorIndexCodes: [], orderType: 0, ...extra };
             const r = await post(DOOR_EVENTS, body, signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: DOOR_EVENTS }).headers);
             r.code.should.equal('0');
             return r.data;
@@ -160,5 +174,72 @@ describe('sim/hikcentral', function () {
         sim.addEvent({ atMs: t0 + 30 * 60000, visibleAfterMs: 60000, push: false });
         (await page(t0, t0 + 3600e3, 1)).total.should.equal(120);
         (await page(t0 + 30 * 60000, t0 + 30 * 60000, 1)).should.deepEqual(await page(t0 + 30 * 60000, t0 + 30 * 60000, 1, { doorIndexCodes: ['1'] }));
+    });
+
+    describe('HikCentral Professional dialect (issue 13, case 18)', function () {
+        const DOOR_EVENTS = '/artemis/api/acs/v1/door/events';
+        const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+        const signed = () => signRequest({ appKey: KEY, appSecret: SECRET, method: 'POST', path: DOOR_EVENTS }).headers;
+        const query = (extra) => post(DOOR_EVENTS, { startTime: iso(Date.now() - 3600e3), endTime: iso(Date.now() + 1000), pageNo: 1, pageSize: 10, doorIndexCodes: [], ...extra }, signed());
+
+        it('serves HCP\'s door-event fields by default and iSecure\'s with dialect "isecure"', async function () {
+            sim.dialect.should.equal('hcp');
+            const [door1] = sim.doors;
+            sim.addEvent({ atMs: Date.now() - 60000, door: door1, reader: door1.readers[1] });
+            sim.addEvent({ atMs: Date.now() - 50000, checkInAndOutType: 4, door: '2', readerIndexCode: '1021' });
+            const list = (await query({ orderType: 0 })).data.list;
+            list[0].should.have.properties({ checkInAndOutType: 2, readerIndexCode: '1012', readerName: 'Lobby reader out', doorIndexCode: '1' });
+            list[1].should.have.properties({ checkInAndOutType: 4, readerIndexCode: '1021', doorIndexCode: '2' });
+            for (const r of list) r.should.not.have.properties(['inAndOutType', 'readerDevIndexCode', 'jobNo']);
+            const isc = createHikCentralSimulator({ appKey: KEY, appSecret: SECRET, dialect: 'isecure' });
+            try {
+                const rec = isc.addEvent({ door: door1, reader: door1.readers[1] });
+                rec.should.have.properties({ inAndOutType: 0, readerDevIndexCode: '1012' });
+                rec.should.not.have.properties(['checkInAndOutType', 'readerIndexCode']);
+                isc.addEvent({ checkInAndOutType: 5 }).inAndOutType.should.equal(1);
+            } finally {
+                await isc.close();
+            }
+        });
+
+        it('requires doorIndexCodes (an empty list means all doors, at most 10) and answers descending unless orderType 0', async function () {
+            for (let i = 0; i < 3; i++) sim.addEvent({ eventId: 'e' + i, atMs: Date.now() - (10 - i) * 60000, door: i === 2 ? '2' : '1' });
+            (await query({ doorIndexCodes: undefined })).should.have.properties({ code: '2' });
+            (await query({ doorIndexCodes: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'] })).code.should.equal('2');
+            (await query()).data.list.map((r) => r.eventId).should.deepEqual(['e2', 'e1', 'e0']);
+            (await query({ sortField: 'SwipeTime', orderType: 1 })).data.list.map((r) => r.eventId).should.deepEqual(['e2', 'e1', 'e0']);
+            (await query({ sortField: 'SwipeTime', orderType: 0 })).data.list.map((r) => r.eventId).should.deepEqual(['e0', 'e1', 'e2']);
+            (await query({ sortField: 'Other' })).code.should.equal('2');
+            (await query({ orderType: 0, doorIndexCodes: ['2'] })).data.list.map((r) => r.eventId).should.deepEqual(['e2']);
+            (await query({ pageSize: 501 })).code.should.equal('0x00072002');
+        });
+
+        it('caps pageSize silently, answers 0x00072004 above a size, and serves both empty shapes', async function () {
+            for (let i = 0; i < 25; i++) sim.addEvent({ atMs: Date.now() - 60000 + i * 1000 });
+            sim.setPaging({ pageSizeCap: 10 });
+            let r = await query({ pageSize: 20, orderType: 0 });
+            r.data.should.have.properties({ total: 25, pageSize: 20 });
+            r.data.list.should.have.length(10);
+            r = await query({ pageSize: 20, pageNo: 3, orderType: 0 });
+            r.data.list.should.have.length(5);
+            sim.setPaging({ pageSizeCap: 0, tooLongAbove: 5 });
+            (await query({ pageSize: 6 })).code.should.equal('0x00072004');
+            (await query({ pageSize: 5 })).code.should.equal('0');
+            sim.setPaging({ tooLongAbove: 0, emptyShape: 'array' });
+            const empty = { startTime: iso(Date.now() - 7 * 86400e3), endTime: iso(Date.now() - 6 * 86400e3) };
+            (await query(empty)).data.should.deepEqual([]);
+            sim.setPaging({ emptyShape: 'nolist' });
+            (await query(empty)).data.should.deepEqual({ total: 0, pageNo: 0, pageSize: 0 });
+            (await axios.post(baseUrl + '/__sim/paging', { emptyShape: 'list' })).data.emptyShape.should.equal('list');
+            (await query(empty)).data.should.have.properties({ total: 0, list: [] });
+        });
+
+        it('answers HCP error codes injected as faults', async function () {
+            sim.setFaults({ kind: 'code', code: '0x02401007', msg: 'No permission', count: 1 });
+            (await query()).should.deepEqual({ code: '0x02401007', msg: 'No permission' });
+            sim.setFaults({ kind: 'code', code: '17', msg: 'No permission for OpenAPI access', count: 1 });
+            (await query()).code.should.equal('17');
+            (await query()).code.should.equal('0');
+        });
     });
 });

@@ -52,4 +52,36 @@ describe('artemis source state', function () {
         s.has('c').should.be.true();
         s.maxRecentIds.should.equal(2);
     });
+
+    it('the id bound grows with raiseBound up to the cap and is at least the stored count at load (issue 13, case 15)', async function () {
+        const store = memoryStore();
+        const s = new EventState(store, prefix, 2, 5);
+        await s.load();
+        s.maxRecentIds.should.equal(2);
+        s.raiseBound(4);
+        s.raiseBound(3); // never lowered
+        s.maxRecentIds.should.equal(4);
+        s.raiseBound(100);
+        s.maxRecentIds.should.equal(5);
+        await s.commit(['a', 'b', 'c', 'd', 'e', 'f']);
+        s.recentCount.should.equal(5);
+        const t = new EventState(store, prefix, 2, 10);
+        await t.load();
+        t.recentCount.should.equal(5);
+        t.has('b').should.be.true();
+        t.maxRecentIds.should.equal(5);
+    });
+
+    it('stores where the polls started covering (since) with the cursor, once (issue 13, case 15)', async function () {
+        const store = memoryStore();
+        const s = new EventState(store, prefix);
+        await s.load();
+        s.markSince(Date.parse('2026-01-27T11:00:00Z'));
+        s.markSince(Date.parse('2026-01-27T11:30:00Z'));
+        await s.commit([], Date.parse('2026-01-27T12:00:00Z'));
+        JSON.parse(store.data.get(prefix + 'cursor')).should.deepEqual({ v: 1, cursor: '2026-01-27T12:00:00.000Z', since: '2026-01-27T11:00:00.000Z' });
+        const t = new EventState(store, prefix);
+        await t.load();
+        t.sinceMs.should.equal(Date.parse('2026-01-27T11:00:00Z'));
+    });
 });

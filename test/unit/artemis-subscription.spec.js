@@ -56,4 +56,19 @@ describe('artemis push subscription', function () {
             clock.restore();
         }
     });
+
+    it('keeps the push token out of every refusal and unsubscribe error text (issue 13, case 16)', async function () {
+        const token = 'tok/sec ret+1';
+        const dest = pushDestination('http://nr:1880', '/', '/hik', token);
+        const texts = [];
+        const s = new PushSubscription([1], dest, (t) => texts.push(t), token);
+        const echo = () => Promise.reject(new Error(`eventDest ${dest} unreachable (token ${token})`));
+        await s.ensure(() => ({ subscribe: echo }), (t) => texts.push(t));
+        await s.cancel({ unsubscribe: echo, destroy: () => undefined }, (t) => texts.push(t), 1000);
+        texts.should.have.length(3);
+        for (const t of texts) {
+            t.should.not.containEql(token).and.not.containEql(encodeURIComponent(token));
+            t.should.containEql('***');
+        }
+    });
 });
