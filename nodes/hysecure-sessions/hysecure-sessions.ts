@@ -45,6 +45,11 @@ export = function (RED: NodeAPI): void {
         if (!server) fatal = RED._('hysecure-sessions.status.noServer');
         else if (!isValidZone(cfg.zone)) fatal = RED._('hysecure-sessions.status.badZone', { zone: cfg.zone });
         else if (!o.validStartOfDay) fatal = RED._('hysecure-sessions.status.badStartOfDay', { value: String(config.startOfDay) });
+        else if (o.problem) {
+            // Settings that can never emit an "out": refused, said once, no poll.
+            fatal = RED._(`hysecure-sessions.status.${o.problem.key}`, o.problem.args);
+            node.error(fatal, { topic: 'hysecure', payload: { error: fatal } });
+        }
         else {
             const built = server.createClient();
             if (typeof built === 'string') fatal = built;

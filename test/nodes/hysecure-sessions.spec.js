@@ -314,6 +314,30 @@ describe('hysecure-sessions', function () {
         sim.requests.should.have.length(0);
     });
 
+    describe('settings that can never emit an out (issue 13, case 13)', function () {
+        for (const [label, props, re] of [
+            // (the test runtime shows catalog keys; the texts are checked in hysecure-sessions-editor.spec.js)
+            ['Look back 0', { days: 0 }, /noLookBack|Look back 0/],
+            ['Close grace 2880 min with Look back 2 days', { days: 2, closeGrace: 2880 }, /graceTooLong|Close grace 2880 min/],
+            ['Close grace 1500 min with Look back 1 day', { days: 1, closeGrace: 1500 }, /graceTooLong|Close grace 1500 min/],
+        ]) {
+            it(`${label}: refused at runtime (red status, node.error once, no poll)`, async function () {
+                const { h1 } = await start(props);
+                lastStatus(h1).fill.should.equal('red');
+                lastStatus(h1).text.should.match(re);
+                await new Promise((r) => setTimeout(r, 50));
+                sim.requests.should.have.length(0);
+                h1.error.args.filter((a) => re.test(String(a[0]))).should.have.length(1);
+            });
+        }
+
+        it('Close grace just under the look-back window is accepted', async function () {
+            const { h1, out } = await start({ days: 1, closeGrace: 1439 });
+            await until(() => out.length === 2);
+            lastStatus(h1).fill.should.equal('green');
+        });
+    });
+
     it('Europe/Madrid: times with the +01:00 / +02:00 offset of their date', async function () {
         const sessions = [
             { userId: 'm1', login: '2025-03-28 09:00:00', logout: '2025-03-28 18:00:00' },
