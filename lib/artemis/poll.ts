@@ -74,7 +74,7 @@ export class ArtemisEngine {
             const from = Math.min(cursor, to) - Math.max(0, this.options.overlapMs);
             const batch = this.batch('poll', from, to);
             batch.report.pages = await this.fetch(source, from, to, batch, signal);
-            return batch.finish(to, signal);
+            return batch.finish(to);
         });
     }
 
@@ -84,7 +84,7 @@ export class ArtemisEngine {
             await this.state.load();
             const batch = this.batch('backfill', fromMs, toMs);
             batch.report.pages = await this.fetch(source, fromMs, toMs, batch, signal);
-            return batch.finish(undefined, signal);
+            return batch.finish(undefined);
         });
     }
 
@@ -107,6 +107,8 @@ export class ArtemisEngine {
      * A source that does not stream (tests, other clients) hands all records over at the end instead.
      */
     private async fetch(source: DoorEventSource, from: number, to: number, batch: Batch, signal?: AbortSignal): Promise<number> {
+        // The batch's emit stops too once this aborts (the node closes).
+        batch.signal = signal;
         const result = await source.doorEvents(
             {
                 fromMs: from,
@@ -143,6 +145,8 @@ function byTime(a: Fresh, b: Fresh): number {
  */
 class Batch {
     readonly report: BatchReport;
+    /** Aborts when the node closes (poll / back-fill): no slice is emitted after that. */
+    signal: AbortSignal | undefined;
     private readonly runs: Fresh[][] = [];
     private readonly problemKeys: string[] = [];
     private readonly seen = new Set<string>();
@@ -248,13 +252,14 @@ class Batch {
     }
 
     /**
-     * Emits the merged events in slices, then remembers the ids and moves the cursor. Once `signal`
-     * aborts (the node closes) no further slice is emitted: only the ids handed over are remembered, the
+     * Emits the merged events in slices, then remembers the ids and moves the cursor. Once the batch's
+     * `signal` aborts (the node closes) no further slice is emitted: only the ids handed over are remembered, the
      * cursor stays and the problems are not marked as reported (the next start re-reads the window),
      * and the batch ends with a ClosedError.
      */
-    async finish(newCursor: number | undefined, signal?: AbortSignal): Promise<BatchReport> {
+    async finish(newCursor: number | undefined): Promise<BatchReport> {
         const report = this.report;
+        const signal = this.signal;
         const fresh = await this.merged();
         let sent = 0;
         while (sent < fresh.length && !isClosed(signal)) {
