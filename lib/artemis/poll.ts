@@ -8,6 +8,7 @@ import { KeyValueStore, shortHash } from '../context';
 import type { DoorEventQuery, DoorEventResult, EventTypeMode } from './client';
 import { NormaliseOptions, normaliseDoorEvent, Outcome } from './events';
 import { EventState } from './state';
+import { ClosedError, isClosed } from '../kit/poll-loop';
 
 export interface DoorEventSource {
     doorEvents(query: DoorEventQuery, mode: EventTypeMode): Promise<DoorEventResult>;
@@ -121,6 +122,8 @@ export class ArtemisEngine {
      * A source that does not stream (tests, other clients) hands all records over at the end instead.
      */
     private async fetch(source: DoorEventSource, from: number, to: number, batch: Batch, signal?: AbortSignal): Promise<number> {
+        // The batch's emit stops too once this aborts (the node closes).
+        batch.signal = signal;
         const result = await source.doorEvents(
             {
                 fromMs: from,
@@ -157,6 +160,8 @@ function byTime(a: Fresh, b: Fresh): number {
  */
 class Batch {
     readonly report: BatchReport;
+    /** Aborts when the node closes (poll / back-fill): no slice is emitted after that. */
+    signal: AbortSignal | undefined;
     private readonly runs: Fresh[][] = [];
     private readonly problemKeys: string[] = [];
     private readonly seen = new Set<string>();
@@ -271,24 +276,36 @@ class Batch {
         return runs[0] ?? [];
     }
 
+    /**
+     * Emits the merged events in slices, then remembers the ids and moves the cursor. Once the batch's
+     * `signal` aborts (the node closes) no further slice is emitted: only the ids handed over are remembered, the
+     * cursor stays and the problems are not marked as reported (the next start re-reads the window),
+     * and the batch ends with a ClosedError.
+     */
     async finish(newCursor: number | undefined): Promise<BatchReport> {
         const report = this.report;
+        const signal = this.signal;
         const fresh = await this.merged();
-        for (let i = 0; i < fresh.length; i += CHUNK) {
-            if (i > 0) await yieldToEventLoop();
+        let sent = 0;
+        while (sent < fresh.length && !isClosed(signal)) {
             const events: AttendanceEvent[] = [];
-            for (let k = i; k < Math.min(fresh.length, i + CHUNK); k++) events.push(fresh[k].event);
+            for (let k = sent; k < Math.min(fresh.length, sent + CHUNK); k++) events.push(fresh[k].event);
             await this.options.emit(events, report.mode === 'backfill');
+            sent += events.length;
+            if (sent < fresh.length) await yieldToEventLoop();
         }
-        report.emitted = fresh.length;
+        const stopped = sent < fresh.length || isClosed(signal);
+        report.emitted = sent;
         // Only the newest ids can stay remembered (the state keeps a bounded list): pass just those.
-        const keep = Math.min(this.state.maxRecentIds, this.problemKeys.length + fresh.length);
+        const problemKeys = stopped ? [] : this.problemKeys;
+        const keep = Math.min(this.state.maxRecentIds, problemKeys.length + sent);
         const ids: string[] = [];
-        const fromFresh = Math.min(keep, fresh.length);
-        for (let k = this.problemKeys.length - (keep - fromFresh); k < this.problemKeys.length; k++) ids.push(this.problemKeys[k]);
-        for (let k = fresh.length - fromFresh; k < fresh.length; k++) ids.push(fresh[k].event.id);
-        await this.state.commit(ids, newCursor);
+        const fromFresh = Math.min(keep, sent);
+        for (let k = problemKeys.length - (keep - fromFresh); k < problemKeys.length; k++) ids.push(problemKeys[k]);
+        for (let k = sent - fromFresh; k < sent; k++) ids.push(fresh[k].event.id);
+        await this.state.commit(ids, stopped ? undefined : newCursor);
         report.cursor = this.state.cursorIso;
+        if (stopped) throw new ClosedError();
         return report;
     }
 }

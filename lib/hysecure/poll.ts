@@ -1,16 +1,17 @@
 /**
  * One poll of a hysecure-sessions node, without Node-RED: work out the report days, fetch the report
- * (a fresh token each poll), validate the rows and plan the events not emitted yet. The caller sends the
- * events, then calls `commit` to remember their ids.
+ * (a fresh token each poll), validate the rows and plan the events not emitted yet, holding a person's
+ * later days while an earlier day's "out" is awaited. The caller sends the events, then calls `commit`
+ * to remember their ids and the held events.
  */
 import { DateTime } from 'luxon';
 import { ALL_USERS, ReportFilters } from './api';
 import type { ReportAnswer } from './client';
-import { Plan, planEvents, PlannedEvent } from './days';
+import { HeldEvent, Plan, planEvents, PlannedEvent } from './days';
 import { reportDay } from './reportday';
 import { addDays, formatTimeOfDay, isDay, parseTimeOfDay } from './localtime';
 import { RowProblem, validateRows } from './rows';
-import type { EmittedIds } from './state';
+import type { EmittedIds, HeldEntry } from './state';
 
 export interface SessionsConfig {
     zone: string;
@@ -39,6 +40,8 @@ export interface PollResult {
     range: DayRange;
     rows: number;
     events: PlannedEvent[];
+    /** Events held back for an earlier day of their person (persisted by `commit`). */
+    held: HeldEvent[];
     problems: RowProblem[];
     stats: Plan['stats'];
 }
@@ -92,9 +95,12 @@ export function requestDate(nowMs: number, zone: string): string {
     return DateTime.fromMillis(nowMs, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
 }
 
+/** What a poll reads of the node's state: the emitted ids and, when kept, the held events. */
+export type PollState = Pick<EmittedIds, 'has'> & Partial<Pick<EmittedIds, 'heldBy'>>;
+
 export async function pollOnce(
     source: ReportSource,
-    emitted: Pick<EmittedIds, 'has'>,
+    emitted: PollState,
     config: SessionsConfig,
     nowMs: number,
     range?: DayRange,
@@ -126,18 +132,55 @@ export async function pollOnce(
         deviceName: config.deviceName,
         isEmitted: (id) => emitted.has(id),
     });
+    const { events, held } = keepStoredHolds(plan, days, (id) => emitted.heldBy?.(id));
     return {
         range: days,
         rows: validated.rows,
-        events: plan.events,
+        events,
+        held,
         problems: [...validated.problems, ...plan.problems],
-        stats: plan.stats,
+        stats: { ...plan.stats, held: held.length },
     };
 }
 
-/** Remembers emitted events and saves the changed days (dropping days older than the look-back + margin). */
-export async function commit(emitted: EmittedIds, events: PlannedEvent[], nowMs: number, config: Pick<SessionsConfig, 'zone' | 'startOfDay' | 'days'>): Promise<void> {
+/**
+ * An event held earlier for a day this poll does not read (a back-fill of later days only) stays held,
+ * and so do that person's events of the same and later days: only a poll that reads the awaited day
+ * releases them.
+ */
+function keepStoredHolds(plan: Plan, range: DayRange, heldBy: (id: string) => string | undefined): { events: PlannedEvent[]; held: HeldEvent[] } {
+    const from = new Map<string, { day: string; blockedBy: string }>();
+    for (const e of plan.events) {
+        const blockedBy = heldBy(e.event.id);
+        if (blockedBy === undefined || (blockedBy >= range.startDate && blockedBy <= range.endDate)) continue;
+        const person = e.event.person.id;
+        const current = from.get(person);
+        if (!current || e.day < current.day) from.set(person, { day: e.day, blockedBy });
+    }
+    if (from.size === 0) return { events: plan.events, held: plan.held };
+    const events: PlannedEvent[] = [];
+    const held = plan.held.slice();
+    for (const e of plan.events) {
+        const f = from.get(e.event.person.id);
+        if (f && e.day >= f.day) held.push({ id: e.event.id, day: e.day, blockedBy: f.blockedBy, userId: e.event.person.id });
+        else events.push(e);
+    }
+    return { events, held };
+}
+
+/**
+ * Remembers emitted events (and, given the poll's range, the events it held), then saves the changed days
+ * (dropping days older than the look-back + margin).
+ */
+export async function commit(
+    emitted: EmittedIds,
+    events: PlannedEvent[],
+    nowMs: number,
+    config: Pick<SessionsConfig, 'zone' | 'startOfDay' | 'days'>,
+    holds?: { range: DayRange; held: HeldEntry[] },
+): Promise<void> {
     for (const e of events) emitted.add(e.day, e.event.id, nowMs);
+    if (holds) emitted.setHeld(holds.range, holds.held);
     await emitted.save(nowMs, currentRange(nowMs, config).startDate);
 }
 
@@ -148,7 +191,7 @@ export function countProblems(problems: RowProblem[]): { bad: number; duplicates
     let duplicates = 0;
     for (const p of problems) {
         if (p.kind === 'duplicate') duplicates++;
-        else if (p.kind !== 'future-login' && p.kind !== 'future-logout') bad++;
+        else if (p.kind !== 'future-login' && p.kind !== 'future-logout' && p.kind !== 'late-logout') bad++;
     }
     return { bad, duplicates };
 }

@@ -18,7 +18,9 @@ export type ProblemKind =
     | 'logout-before-login'
     | 'duplicate'
     | 'future-login'
-    | 'future-logout';
+    | 'future-logout'
+    /** A day's logout seen after a later day of that person was emitted: not emitted (out of order). */
+    | 'late-logout';
 
 export interface RowProblem {
     kind: ProblemKind;

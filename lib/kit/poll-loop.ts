@@ -2,7 +2,9 @@
  * The one poll loop of the source nodes (artemis-events, hysecure-sessions): polls every interval,
  * runs one piece of work at a time (a scheduled poll, a manual "poll now" and a back-fill never
  * overlap), backs off after failures with one policy for both sources, aborts the running work on
- * close, and `close()` resolves once that work has settled. Timers only: specs drive it with fake clocks.
+ * close, and `close()` resolves once that work has settled. The work gets the abort signal: a source
+ * checks it (`isClosed`) before each slice it emits and stops with a `ClosedError`, so nothing is sent
+ * to nodes Node-RED has closed. Timers only: specs drive it with fake clocks.
  */
 import { backoffDelay } from '../backoff';
 import { cappedTimeout } from './timer';
@@ -21,6 +23,22 @@ export function retryDelay(failures: number, intervalMs: number, throttled: bool
     if (failures <= 1) return intervalMs;
     const backoff = backoffDelay(failures, { baseMs: intervalMs, maxMs: Math.max(intervalMs, BACKOFF_CAP_MS), jitter: 0.2 }, random);
     return Math.min(Math.max(intervalMs, backoff) * (throttled ? 2 : 1), MAX_RETRY_MS);
+}
+
+/**
+ * Thrown by work that stopped because the loop closed (a source checks between the slices of a long
+ * emit): what it handed over before is committed, the rest is not. The loop reports it as no failure.
+ */
+export class ClosedError extends Error {
+    constructor() {
+        super('closed');
+        this.name = 'ClosedError';
+    }
+}
+
+/** Has the loop that gave this signal closed? (A source then emits nothing more.) */
+export function isClosed(signal: AbortSignal | undefined): boolean {
+    return signal?.aborted === true;
 }
 
 export interface PollLoopOptions {
@@ -94,7 +112,7 @@ export class PollLoop {
                 this.start(this.options.intervalMs);
             },
             (err: unknown) => {
-                if (this.closed) throw err;
+                if (this.closed || err instanceof ClosedError) throw err;
                 this.failureCount++;
                 this.options.onFailure?.(err, this.failureCount, manual);
                 const throttled = this.options.isThrottled?.(err) ?? false;

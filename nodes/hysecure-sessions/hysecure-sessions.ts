@@ -10,7 +10,7 @@ import { HealthTracker } from '../../lib/health';
 import type { HySecureClient } from '../../lib/hysecure/client';
 import { readSessionsOptions, SessionsProperties } from '../../lib/hysecure/options';
 import { backfillRange, commit, countProblems, DayRange, pollOnce, PollResult } from '../../lib/hysecure/poll';
-import { emittedPrefix, EmittedIds } from '../../lib/hysecure/state';
+import { emittedPrefix, EmittedIds, heldKey } from '../../lib/hysecure/state';
 import { attachHealth } from '../../lib/kit/health';
 import { migrateNodeConfig } from '../../lib/kit/migrate';
 import { PollLoop } from '../../lib/kit/poll-loop';
@@ -40,11 +40,16 @@ export = function (RED: NodeAPI): void {
         let client: HySecureClient | undefined;
         let emitted: EmittedIds | undefined;
         let lastRange: DayRange | undefined;
-        let lastStats = { open: 0, waitingLogout: 0, problems: 0 };
+        let lastStats = { open: 0, waitingLogout: 0, held: 0, problems: 0 };
 
         if (!server) fatal = RED._('hysecure-sessions.status.noServer');
         else if (!isValidZone(cfg.zone)) fatal = RED._('hysecure-sessions.status.badZone', { zone: cfg.zone });
         else if (!o.validStartOfDay) fatal = RED._('hysecure-sessions.status.badStartOfDay', { value: String(config.startOfDay) });
+        else if (o.problem) {
+            // Settings that can never emit an "out": refused, said once, no poll.
+            fatal = RED._(`hysecure-sessions.status.${o.problem.key}`, o.problem.args);
+            node.error(fatal, { topic: 'hysecure', payload: { error: fatal } });
+        }
         else {
             const built = server.createClient();
             if (typeof built === 'string') fatal = built;
@@ -59,7 +64,7 @@ export = function (RED: NodeAPI): void {
             id: node.id, type: 'hysecure-sessions', name: node.name || 'hysecure-sessions',
             lastSuccess: health.lastSuccess, cursor: lastRange ? `${lastRange.startDate}..${lastRange.endDate}` : undefined,
             lastError: fatal ?? health.lastError, lastErrorAt: health.lastErrorAt, failingSince: health.failingSince, counts: { ...health.counts },
-            details: { zone: cfg.zone, startOfDay: cfg.startOfDay, openDays: lastStats.open, waitingLogout: lastStats.waitingLogout, badRows: lastStats.problems, rememberedIds: emitted?.size ?? 0 },
+            details: { zone: cfg.zone, startOfDay: cfg.startOfDay, openDays: lastStats.open, waitingLogout: lastStats.waitingLogout, heldEvents: lastStats.held, badRows: lastStats.problems, rememberedIds: emitted?.size ?? 0 },
         }));
 
         function logProblems(result: PollResult): void {
@@ -80,14 +85,14 @@ export = function (RED: NodeAPI): void {
             const backfill = range !== undefined;
             if (!backfill) lastRange = result.range;
             const { bad, duplicates } = countProblems(result.problems);
-            lastStats = { open: result.stats.open, waitingLogout: result.stats.waitingLogout, problems: bad };
+            lastStats = { open: result.stats.open, waitingLogout: result.stats.waitingLogout, held: result.held.length, problems: bad };
             logProblems(result);
             if (result.events.length > 0) send(result.events.map((p) => ({ topic: p.event.person.id, payload: p.event, ...(backfill ? { backfill: true } : {}) }) as NodeMessage));
             for (const e of result.events) health.count(e.event.direction === 'in' ? 'in' : 'out');
             if (bad > 0) health.count('badRows', bad);
             if (duplicates > 0) health.count('duplicateRows', duplicates);
             try {
-                await commit(emitted, result.events, Date.now(), cfg);
+                await commit(emitted, result.events, Date.now(), cfg, { range: result.range, held: result.held });
             } catch (err) {
                 health.failure(errorMessage(err));
                 status.set('yellow', 'ring', RED._('hysecure-sessions.status.storeFailed'));
@@ -119,7 +124,7 @@ export = function (RED: NodeAPI): void {
         });
 
         if (!fatal) {
-            const ids = new EmittedIds(contextStore(node.context().global as unknown as NodeRedContext, o.store), emittedPrefix(node.id));
+            const ids = new EmittedIds(contextStore(node.context().global as unknown as NodeRedContext, o.store), emittedPrefix(node.id), heldKey(node.id));
             emitted = ids;
             loop.run(() => ids.load()).then(
                 () => loop.start(0),

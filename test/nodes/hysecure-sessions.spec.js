@@ -189,6 +189,52 @@ describe('hysecure-sessions', function () {
         });
     }
 
+    describe('a person\'s events in time order across report days (issue 13, case 12)', function () {
+        const DAYS = [
+            { userId: '000101', login: '2025-03-10 09:00:00', logout: '2025-03-10 18:00:00' },
+            { userId: '000101', login: '2025-03-11 00:05:00', logout: null },
+        ];
+        const IN_D = 'hysecure:000101:2025-03-10:in';
+        const OUT_D = 'hysecure:000101:2025-03-10:out';
+        const IN_D1 = 'hysecure:000101:2025-03-11:in';
+
+        it('a login on D+1 before D closes is held until out(D): emitted out(D), in(D+1); kept across a restart, once each', async function () {
+            const dir = tmpDir('ab-hysecure-hold-');
+            const stores = { default: { module: 'localfilesystem', config: { dir, cache: true, flushInterval: 0 } } };
+            let { h1, out } = await start({}, { sessions: DAYS, now: '2025-03-11T00:10:00-03:00', stores });
+            await until(() => h1.status.args.some((a) => a[0].fill === 'green'));
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            out.map((m) => m.payload.id).should.eql([IN_D]);
+            (allHealth().find((x) => x.id === 'h1') || {}).details.heldEvents.should.equal(1);
+            // a back-fill of D+1 alone does not read D: the stored hold keeps in(D+1) back
+            h1.receive({ payload: { from: '2025-03-11', to: '2025-03-11' } });
+            await until(() => sim.requests.filter((r) => r.path.endsWith('sessions')).length === 2);
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            out.map((m) => m.payload.id).should.eql([IN_D]);
+
+            await helper.unload();
+            await Context.close();
+            setNow('2025-03-11T00:20:00-03:00');
+            ({ h1, out } = await load({}, { stores }));
+            await until(() => h1.status.args.some((a) => a[0].fill === 'green'));
+            h1.receive({ payload: { from: '2025-03-11', to: '2025-03-11' } });
+            await until(() => sim.requests.filter((r) => r.path.endsWith('sessions')).length === 4);
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            out.should.have.length(0);
+
+            setNow('2025-03-11T00:31:00-03:00');
+            await poll(h1);
+            out.map((m) => m.payload.id).should.eql([OUT_D, IN_D1]);
+
+            await helper.unload();
+            await Context.close();
+            ({ h1, out } = await load({}, { stores }));
+            await until(() => h1.status.args.some((a) => a[0].fill === 'green'));
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            out.should.have.length(0);
+        });
+    });
+
     it('survives a re-deploy with the default memory store', async function () {
         const { out } = await start({}, { stores: { default: { module: 'memory' } } });
         await until(() => out.length === 2);
@@ -312,6 +358,30 @@ describe('hysecure-sessions', function () {
         lastStatus(h1).text.should.match(/badZone|Mars\/Olympus/);
         await new Promise((r) => setTimeout(r, 50));
         sim.requests.should.have.length(0);
+    });
+
+    describe('settings that can never emit an out (issue 13, case 13)', function () {
+        for (const [label, props, re] of [
+            // (the test runtime shows catalog keys; the texts are checked in hysecure-sessions-editor.spec.js)
+            ['Look back 0', { days: 0 }, /noLookBack|Look back 0/],
+            ['Close grace 2880 min with Look back 2 days', { days: 2, closeGrace: 2880 }, /graceTooLong|Close grace 2880 min/],
+            ['Close grace 1500 min with Look back 1 day', { days: 1, closeGrace: 1500 }, /graceTooLong|Close grace 1500 min/],
+        ]) {
+            it(`${label}: refused at runtime (red status, node.error once, no poll)`, async function () {
+                const { h1 } = await start(props);
+                lastStatus(h1).fill.should.equal('red');
+                lastStatus(h1).text.should.match(re);
+                await new Promise((r) => setTimeout(r, 50));
+                sim.requests.should.have.length(0);
+                h1.error.args.filter((a) => re.test(String(a[0]))).should.have.length(1);
+            });
+        }
+
+        it('Close grace just under the look-back window is accepted', async function () {
+            const { h1, out } = await start({ days: 1, closeGrace: 1439 });
+            await until(() => out.length === 2);
+            lastStatus(h1).fill.should.equal('green');
+        });
     });
 
     it('Europe/Madrid: times with the +01:00 / +02:00 offset of their date', async function () {

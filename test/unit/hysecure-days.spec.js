@@ -190,4 +190,49 @@ describe('hysecure day logic', function () {
             reportDay(DateTime.fromISO('2025-10-26T02:15:00+02:00'), o).should.equal('2025-10-25');
         });
     });
+
+    describe('time order per person across report days (issue 13, case 12)', function () {
+        const D = '2025-03-10';
+        const IN_D = 'hysecure:000101:2025-03-10:in';
+        const OUT_D = 'hysecure:000101:2025-03-10:out';
+        const IN_D1 = 'hysecure:000101:2025-03-11:in';
+        const rows = [
+            row('000101', `${D} 09:00:00`, `${D} 18:00:00`),
+            row('000101', '2025-03-11 00:05:00', null),
+            row('000102', '2025-03-11 00:07:00', null),
+        ];
+
+        it('a later day\'s in waits while the earlier day is open; then out(D) before in(D+1)', function () {
+            let p = plan(rows, { now: at('2025-03-11T00:10:00-03:00') });
+            // 000102 has no earlier day: not held
+            p.events.map((e) => e.event.id).should.eql([IN_D, 'hysecure:000102:2025-03-11:in']);
+            p.held.map((h) => [h.id, h.day, h.blockedBy]).should.eql([[IN_D1, '2025-03-11', D]]);
+            p.stats.held.should.equal(1);
+            p = plan(rows, { now: at('2025-03-11T00:29:00-03:00'), emitted: [IN_D, 'hysecure:000102:2025-03-11:in'] });
+            p.events.should.have.length(0);
+            p.held.map((h) => h.id).should.eql([IN_D1]);
+            p = plan(rows, { now: at('2025-03-11T00:30:00-03:00'), emitted: [IN_D, 'hysecure:000102:2025-03-11:in'] });
+            p.events.map((e) => e.event.id).should.eql([OUT_D, IN_D1]);
+            p.held.should.have.length(0);
+        });
+
+        it('a closed day without a logout is known absent: the later day is released; a logout seen later is not emitted after it', function () {
+            const open = [row('000101', `${D} 09:00:00`, null), row('000101', '2025-03-11 08:00:00', null)];
+            let p = plan(open, { now: at('2025-03-11T09:00:00-03:00'), emitted: [IN_D] });
+            p.events.map((e) => e.event.id).should.eql([IN_D1]);
+            p.stats.waitingLogout.should.equal(1);
+            p.held.should.have.length(0);
+            const later = [row('000101', `${D} 09:00:00`, `${D} 19:00:00`), row('000101', '2025-03-11 08:00:00', null)];
+            p = plan(later, { now: at('2025-03-11T10:00:00-03:00'), emitted: [IN_D, IN_D1] });
+            p.events.should.have.length(0);
+            p.problems.map((x) => x.kind).should.eql(['late-logout']);
+        });
+
+        it('one person\'s days stay in day order even when the earlier out is later in time', function () {
+            // a night session of D ends after the person's next day began (StartOfDay 00:00)
+            const night = [row('000101', `${D} 22:00:00`, '2025-03-11 00:50:00', { Date: D }), row('000101', '2025-03-11 00:20:00', '2025-03-11 08:00:00')];
+            const p = plan(night, { now: at('2025-03-12T01:00:00-03:00') });
+            p.events.map((e) => e.event.id).should.eql([IN_D, OUT_D, IN_D1, 'hysecure:000101:2025-03-11:out']);
+        });
+    });
 });

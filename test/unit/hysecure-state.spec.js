@@ -1,7 +1,7 @@
 'use strict';
 require('should');
 const { memoryStore } = require('../../dist/lib/context');
-const { EmittedIds, emittedPrefix } = require('../../dist/lib/hysecure/state');
+const { EmittedIds, emittedPrefix, heldKey } = require('../../dist/lib/hysecure/state');
 
 const DAY = 24 * 3600 * 1000;
 
@@ -62,5 +62,34 @@ describe('hysecure emitted ids', function () {
         await again.load();
         again.has('new').should.be.true();
         again.has('old-layout').should.be.true();
+    });
+
+    it('keeps held events under their own key across a reload; a poll replaces those of its days; emitted or too old ones are dropped (issue 13, case 12)', async function () {
+        const store = memoryStore();
+        const key = heldKey('h.1');
+        key.should.equal('attendanceBridge_hysecure_h_2e_1_held');
+        const a = new EmittedIds(store, 'p_', key);
+        await a.load();
+        const h1 = { id: 'hysecure:u:2025-03-11:in', day: '2025-03-11', blockedBy: '2025-03-10', userId: 'u' };
+        const h2 = { id: 'hysecure:v:2025-03-05:in', day: '2025-03-05', blockedBy: '2025-03-04', userId: 'v' };
+        a.setHeld({ startDate: '2025-03-09', endDate: '2025-03-11' }, [h1]);
+        a.setHeld({ startDate: '2025-03-05', endDate: '2025-03-05' }, [h2]);
+        await a.save(Date.parse('2025-03-11T12:00:00Z'), '2025-03-01');
+        JSON.parse(store.data.get(key)).should.eql({ v: 1, held: [h1, h2] });
+        const b = new EmittedIds(store, 'p_', key);
+        await b.load();
+        b.heldBy(h1.id).should.equal('2025-03-10');
+        b.dayList().should.eql([]); // the held key is not read as a day
+        // a poll of 2025-03-09..11 that holds nothing releases h1; h2 (another day) stays
+        b.setHeld({ startDate: '2025-03-09', endDate: '2025-03-11' }, []);
+        b.heldList().should.eql([h2]);
+        // a held event that got emitted, or whose day left the look-back, is dropped; none left: the key goes
+        b.add('2025-03-05', h2.id, 1);
+        await b.save(Date.parse('2025-03-11T12:00:00Z'), '2025-03-01');
+        store.data.has(key).should.be.false();
+        const c = new EmittedIds(store, 'p_', key);
+        c.setHeld({ startDate: '2025-03-11', endDate: '2025-03-11' }, [h2]);
+        await c.save(Date.parse('2025-03-11T12:00:00Z'), '2025-03-09');
+        c.heldList().should.eql([]);
     });
 });

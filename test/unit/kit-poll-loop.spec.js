@@ -1,7 +1,7 @@
 'use strict';
 const should = require('should');
 const sinon = require('sinon');
-const { PollLoop, retryDelay, MAX_RETRY_MS } = require('../../dist/lib/kit/poll-loop');
+const { PollLoop, retryDelay, MAX_RETRY_MS, ClosedError, isClosed } = require('../../dist/lib/kit/poll-loop');
 
 const MIN = 60 * 1000;
 
@@ -196,6 +196,30 @@ describe('kit poll loop', function () {
         loop.start(0);
         await clock.tickAsync(MIN);
         calls.length.should.equal(1);
+    });
+
+    it('a source that stops on close (isClosed between slices, then ClosedError) is no failure (issue 13, case 14)', async function () {
+        const failures = [];
+        const slices = [];
+        const loop = new PollLoop({
+            intervalMs: MIN,
+            async poll(signal) {
+                for (let i = 0; i < 3; i++) {
+                    if (isClosed(signal)) throw new ClosedError();
+                    slices.push(i);
+                    await new Promise((r) => setImmediate(r));
+                }
+            },
+            onFailure: () => failures.push(1),
+        });
+        loop.start(0);
+        await clock.tickAsync(0);
+        slices.should.eql([0]);
+        await loop.close();
+        slices.should.eql([0]);
+        failures.should.have.length(0);
+        isClosed(undefined).should.be.false();
+        new ClosedError().should.be.instanceOf(Error).and.have.property('name', 'ClosedError');
     });
 
     it('close waits for work that ignores the signal', async function () {
