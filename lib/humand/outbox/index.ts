@@ -16,6 +16,7 @@ import { HttpFailure } from '../../http';
 import { AttendanceEvent, Direction, errorMessage } from '../../types';
 import { HumandClient } from '../client';
 import { classifyResponse, Outcome } from '../classify';
+import { verifyByReadBack } from '../readback';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
 import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome, StepResult } from '../step';
 import { EmployeeRecord, ItemMeta, OutboxItem } from './format';
@@ -261,6 +262,10 @@ export class Outbox extends EventEmitter {
         try {
             const res = await client.clock(action, this.body(item), signal);
             outcome = classifyResponse(action, res, this.now());
+            // A refusal Humand does not explain: decide from what it holds (lib/humand/readback).
+            if (outcome.kind === 'verify') {
+                outcome = await verifyByReadBack(client, this.body(item), action, outcome, { take: () => this.opts.limiter.take(), signal, now: this.now });
+            }
         } catch (err) {
             if (this.closed || signal.aborted) return;
             const message = err instanceof HttpFailure ? err.message : errorMessage(err);
