@@ -23,7 +23,8 @@ function dist(rel) {
 /** Starts `node sim/humand.js` on a free port; resolves {pid, baseUrl, url, stop()}. */
 function startHumandSim(users) {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(ROOT, 'sim', 'humand.js'), '--port', '0', '--users', String(users), '--api-key', API_KEY], {
+        // The bench measures the sender, not Humand's 50-per-minute window: the simulator's rate limit is off.
+        const child = spawn(process.execPath, [path.join(ROOT, 'sim', 'humand.js'), '--port', '0', '--users', String(users), '--api-key', API_KEY, '--rate-limit', 'off'], {
             stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';

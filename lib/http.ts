@@ -188,6 +188,23 @@ export function redact(text: string, secrets: Array<string | undefined>): string
     return out;
 }
 
+/**
+ * Removes secrets from a text that a server may have echoed: each secret as sent, JSON-escaped and
+ * URL-encoded, and the value of any `Authorization` header or `Basic`/`Bearer` credential in it.
+ */
+export function redactCredentials(text: string, secrets: Array<string | undefined>): string {
+    const forms: string[] = [];
+    for (const secret of secrets) {
+        if (!secret || secret.length < 3) continue;
+        forms.push(secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret));
+    }
+    // Longest first, so that a form containing another is removed whole.
+    let out = redact(text, [...new Set(forms)].sort((a, b) => b.length - a.length));
+    out = out.replace(/(authorization\\?["']?\s*[:=]\s*\\?["']?)(?:(basic|bearer)\s+)?[^\s"'\\,;}]+/gi, (_m, head: string, scheme?: string) => `${head}${scheme ? scheme + ' ' : ''}***`);
+    out = out.replace(/\b(Basic|Bearer)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***');
+    return out;
+}
+
 /** Parses a Retry-After header (seconds or HTTP date) into milliseconds from now. */
 export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
     if (!header) return undefined;

@@ -1,23 +1,36 @@
 'use strict';
 // Local simulator of the Humand public API: clockIn / clockOut with Humand's rules
-// (alternation, no future entry, no duplicate), the paged users list, injectable faults and latency,
-// control routes under /__sim/ and a small HTML journal page. Node built-ins only; deterministic
-// (seeded PRNG, injectable clock, timers through the global setTimeout so sinon fake timers drive them).
+// (alternation, no future entry, no duplicate), the paged users list, an employee's entries and the
+// day summaries, the window rate limit, injectable faults and latency, control routes under /__sim/
+// and a small HTML journal page. Node built-ins only; deterministic (seeded PRNG, injectable clock,
+// timers through the global setTimeout so sinon fake timers drive them).
+//
+// By default it answers as Humand's API definition says (docs/real-apis.md): 201 with the created
+// entry, one generic 400 INVALID_DATA for every refused record, 401 UNKNOWN_TOKEN, RateLimit headers
+// and 429 RATE_LIMIT_EXCEEDED past 50 requests per 60 s. `errors: 'legacy'` (--errors legacy) gives
+// the earlier answers instead: 422 with a specific code and text per rule, 404 for an unknown employee.
 //
 //   node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]
+//                      [--errors documented|legacy] [--rate-limit 50/60000|off]
 
 const { URL } = require('url');
 const crypto = require('crypto');
 const { makeHumandUsers, mulberry32 } = require('./people');
 const { createTimers, readBody: readBodyUpTo, createServerLifecycle, parseOptions, runCli } = require('./lifecycle');
+const readApi = require('./humand-reads');
 
-const FAULT_KINDS = ['503', '429', 'hang', 'malformed', 'html502', 'reset'];
+const FAULT_KINDS = ['503', '429', 'hang', 'malformed', 'html502', 'reset', 'maintenance', 'redirect'];
+const ERROR_MODES = ['documented', 'legacy'];
+const REDIRECT_TO = 'https://humand-maintenance.example.invalid/public/api/v1';
 const MAX_BODY = 1024 * 1024;
 const FIRST_ENTRY_ID = 70001;
 const FIRST_SUMMARY_ID = 9001;
 const HTML_502 =
     '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
     '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const HTML_MAINTENANCE =
+    '<!DOCTYPE html>\n<html><head><title>Humand - Maintenance</title></head>\n<body><h1>We will be back soon</h1>\n' +
+    '<p>Humand is under scheduled maintenance. Please try again in a few minutes.</p></body></html>\n';
 
 // ISO 8601 extended date-time with seconds optional, fraction optional, and a mandatory Z or ±hh:mm / ±hhmm / ±hh.
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
@@ -91,6 +104,9 @@ function normaliseFaults(spec) {
  * @param {number} [options.futureToleranceMs] default 60000
  * @param {() => number} [options.now]  clock (default Date.now, looked up at call time)
  * @param {number} [options.seed]       PRNG seed for fault ratios (default 1)
+ * @param {'documented'|'legacy'} [options.errors] how refusals are answered (default 'documented')
+ * @param {{limit?: number, windowMs?: number}|false} [options.rateLimit] window rate limit per API key
+ *        (default 50 per 60000 ms; false: none)
  */
 function createHumandSimulator(options = {}) {
     const apiKeyHashes = (options.apiKeys === undefined ? ['test-key'] : options.apiKeys).map(sha256);
@@ -102,6 +118,12 @@ function createHumandSimulator(options = {}) {
     const futureToleranceMs = options.futureToleranceMs === undefined ? 60000 : Number(options.futureToleranceMs);
     const now = typeof options.now === 'function' ? options.now : () => Date.now();
     const seed = options.seed === undefined ? 1 : Number(options.seed) >>> 0;
+    const errors = options.errors === undefined ? 'documented' : String(options.errors);
+    if (!ERROR_MODES.includes(errors)) throw new TypeError(`errors: expected one of ${ERROR_MODES.join(', ')}`);
+    const legacy = errors === 'legacy';
+    const rateLimit = readApi.createRateLimit(options.rateLimit, () => now());
+    const entriesPath = basePath + '/time-tracking/entries';
+    const summariesPath = basePath + '/time-tracking/day-summaries';
 
     const users = (options.users || makeHumandUsers(40)).map((u) => ({
         id: u.id,
@@ -121,6 +143,8 @@ function createHumandSimulator(options = {}) {
 
     const journal = [];
     const requests = [];
+    /** Every GET of entries or day summaries: {path, query, status, receivedAt}. */
+    const readLog = [];
     // Per employee: { latest: record with the greatest time (ties: the later accepted), keys: Set('START|ms') }.
     const byEmployee = new Map();
     const summaries = new Map();
@@ -197,11 +221,13 @@ function createHumandSimulator(options = {}) {
     function reset() {
         journal.length = 0;
         requests.length = 0;
+        readLog.length = 0;
         byEmployee.clear();
         summaries.clear();
         nextId = FIRST_ENTRY_ID;
         nextSummaryId = FIRST_SUMMARY_ID;
         latencyMs = 0;
+        rateLimit.reset();
         clearFaults();
     }
 
@@ -289,9 +315,23 @@ function createHumandSimulator(options = {}) {
     }
 
     // ---- clock requests ----------------------------------------------------------------------------
-    /** Applies auth and Humand's rules; returns [status, body] and stores the record on success. */
+    /** The 401 answer of the current error mode. */
+    function unauthorised() {
+        return legacy ? { code: 'UNAUTHORIZED', message: 'Invalid API key' } : { code: 'UNKNOWN_TOKEN', message: 'Invalid credentials', metadata: {} };
+    }
+
+    /**
+     * Applies auth and Humand's rules; returns [status, body] and stores the record on success. Documented
+     * mode answers every refusal with Humand's generic 400 (the legacy code is kept in `metadata.rule`).
+     */
     function clock(action, req, bodyText) {
-        if (!authorised(req)) return [401, { code: 'UNAUTHORIZED', message: 'Invalid API key' }];
+        const [status, body] = clockLegacy(action, req, bodyText);
+        if (legacy || status < 400 || status === 401) return [status, body];
+        return [400, { code: 'INVALID_DATA', message: 'The provided data is invalid', metadata: { rule: body.code } }];
+    }
+
+    function clockLegacy(action, req, bodyText) {
+        if (!authorised(req)) return [401, unauthorised()];
         if (!isJsonContentType(req)) return [400, { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' }];
         const parsed = parseJson(bodyText);
         if (!parsed.ok || !isPlainObject(parsed.value)) return [400, { code: 'BAD_REQUEST', message: 'The body must be a JSON object' }];
@@ -330,6 +370,7 @@ function createHumandSimulator(options = {}) {
             if (timeMs < latest.timeMs) return [422, { code: 'INVALID_TIME', message: 'Exit is before entry' }];
         }
         const r = store(user, type, time, timeMs, comment === undefined ? null : comment, 'INTEGRATION');
+        if (!legacy) return [201, readApi.entryOf(r)];
         return [
             201,
             {
@@ -387,8 +428,18 @@ function createHumandSimulator(options = {}) {
                 finish(503, 'SERVICE_UNAVAILABLE');
                 return sendJson(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Service temporarily unavailable' });
             case '429':
+                if (!legacy) {
+                    finish(429, 'RATE_LIMIT_EXCEEDED');
+                    return sendJson(res, 429, { code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit reached, please try again later' }, { 'Retry-After': String(fault.retryAfter) });
+                }
                 finish(429, 'TOO_MANY_REQUESTS');
                 return sendJson(res, 429, { code: 'TOO_MANY_REQUESTS', message: 'Too many requests' }, { 'Retry-After': String(fault.retryAfter) });
+            case 'maintenance':
+                finish(404, 'MAINTENANCE');
+                return send(res, 404, HTML_MAINTENANCE);
+            case 'redirect':
+                finish(302, 'REDIRECT');
+                return send(res, 302, '<html><body>Moved</body></html>', { Location: REDIRECT_TO + req.url.slice(basePath.length) });
             case 'html502':
                 finish(502, 'BAD_GATEWAY');
                 return send(res, 502, HTML_502);
@@ -404,14 +455,9 @@ function createHumandSimulator(options = {}) {
     }
 
     // ---- users ------------------------------------------------------------------------------------
-    function intParam(v, dflt) {
-        if (v === null || v === '' || !/^-?\d+$/.test(v.trim())) return dflt;
-        return parseInt(v, 10);
-    }
-
+    /** GET /users?page&limit: limit 10–50 (400 outside, as Humand); the answer is {count, users}. */
     function usersPage(url) {
-        const page = Math.max(1, intParam(url.searchParams.get('page'), 1));
-        const limit = Math.min(100, Math.max(1, intParam(url.searchParams.get('limit'), 10)));
+        const { page, limit } = readApi.paging(url);
         const start = (page - 1) * limit;
         return { count: users.length, users: users.slice(start, start + limit).map(publicUser) };
     }
@@ -477,6 +523,8 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
                     return sendJson(res, 200, journal);
                 case 'GET /__sim/requests':
                     return sendJson(res, 200, requests);
+                case 'GET /__sim/reads':
+                    return sendJson(res, 200, readLog);
                 case 'GET /__sim/users':
                     return sendJson(res, 200, users);
                 case 'GET /__sim/faults':
@@ -493,6 +541,11 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
                     const b = isPlainObject(body) ? body : {};
                     return sendJson(res, 201, autoClockOut(b.employeeInternalId, b.time));
                 }
+                case 'GET /__sim/rate-limit':
+                    return sendJson(res, 200, { rateLimit: rateLimit.config, errors });
+                case 'POST /__sim/rate-limit':
+                    rateLimit.set(isPlainObject(body) && body.limit === undefined && body.windowMs === undefined ? false : body);
+                    return sendJson(res, 200, { ok: true, rateLimit: rateLimit.config });
                 case 'POST /__sim/latency':
                     setLatency(isPlainObject(body) ? body.ms : undefined);
                     return sendJson(res, 200, { ok: true, ms: latencyMs });
@@ -524,10 +577,32 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
         let api;
         if (method === 'POST' && (path === clockInPath || path === clockOutPath)) {
             api = () => clockRequest(path === clockInPath ? 'clockIn' : 'clockOut', req, res, text);
+        } else if (method === 'GET' && (path === entriesPath || path === summariesPath)) {
+            api = () => {
+                const read = { path: path.slice(basePath.length), query: Object.fromEntries(url.searchParams), status: 200, receivedAt: new Date(now()).toISOString() };
+                readLog.push(read);
+                if (!authorised(req)) {
+                    read.status = 401;
+                    return sendJson(res, 401, unauthorised());
+                }
+                try {
+                    if (path === entriesPath) return sendJson(res, 200, readApi.listEntries(url, journal));
+                    return sendJson(res, 200, readApi.listDaySummaries(url, journal, usersById, summaryId));
+                } catch (e) {
+                    read.status = e.status || 400;
+                    return sendJson(res, e.status || 400, { code: e.code || 'INVALID_DATA', message: e.message, metadata: e.metadata || {} });
+                }
+            };
         } else if (method === 'GET' && (path === usersPath || path.startsWith(usersPath + '/'))) {
             api = () => {
-                if (!authorised(req)) return sendJson(res, 401, { code: 'UNAUTHORIZED', message: 'Invalid API key' });
-                if (path === usersPath) return sendJson(res, 200, usersPage(url));
+                if (!authorised(req)) return sendJson(res, 401, unauthorised());
+                if (path === usersPath) {
+                    try {
+                        return sendJson(res, 200, usersPage(url));
+                    } catch (e) {
+                        return sendJson(res, e.status || 400, { code: e.code || 'INVALID_DATA', message: e.message, metadata: e.metadata || {} });
+                    }
+                }
                 let id;
                 try {
                     id = decodeURIComponent(path.slice(usersPath.length + 1));
@@ -540,6 +615,20 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
             };
         } else {
             return sendJson(res, 404, { code: 'NOT_FOUND', message: 'Not found' });
+        }
+        // Humand's window rate limit: headers on every answer, 429 once the window is spent.
+        const limited = rateLimit.take(String(req.headers.authorization || ''));
+        for (const [name, value] of Object.entries(limited.headers)) res.setHeader(name, value);
+        if (limited.retryAfter !== undefined) {
+            if (path === clockInPath || path === clockOutPath) {
+                const b = parseJson(text);
+                const v = b.ok && isPlainObject(b.value) ? b.value : {};
+                requests.push({
+                    action: path === clockInPath ? 'clockIn' : 'clockOut', employeeId: v.employeeId === undefined ? null : v.employeeId, now: v.now === undefined ? null : v.now,
+                    status: 429, code: 'RATE_LIMIT_EXCEEDED', fault: null, receivedAt: new Date(now()).toISOString(),
+                });
+            }
+            return sendJson(res, 429, { code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit reached, please try again later', metadata: {} }, { 'Retry-After': String(limited.retryAfter) });
         }
         if (latencyMs > 0) later(latencyMs, api);
         else api();
@@ -563,6 +652,7 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
     const sim = {
         journal,
         requests,
+        reads: readLog,
         users,
         port: undefined,
         url: undefined,
@@ -572,8 +662,10 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
         setFaults,
         clearFaults,
         setLatency,
+        setRateLimit: (spec) => rateLimit.set(spec),
         autoClockOut,
         reset,
+        errors,
     };
     return sim;
 }
@@ -581,10 +673,18 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
 module.exports = { createHumandSimulator };
 
 // ---- CLI --------------------------------------------------------------------------------------------
-const OPTIONS = { '--users': ['users', 'number'], '--api-key': ['apiKeys', 'list'], '--latency': ['latency', 'number'] };
+const OPTIONS = {
+    '--users': ['users', 'number'],
+    '--api-key': ['apiKeys', 'list'],
+    '--latency': ['latency', 'number'],
+    '--errors': ['errors', 'string'],
+    '--rate-limit': ['rateLimit', 'string'],
+};
 
 function parseArgs(argv) {
-    const out = parseOptions(argv, OPTIONS, { port: 3001, users: 40, apiKeys: [], latency: 0 });
+    const out = parseOptions(argv, OPTIONS, { port: 3001, users: 40, apiKeys: [], latency: 0, errors: 'documented' });
+    if (!ERROR_MODES.includes(out.errors)) throw new Error(`--errors must be ${ERROR_MODES.join(' or ')}`);
+    out.rateLimit = readApi.parseRateLimitArg(out.rateLimit);
     if (!Number.isInteger(out.users) || out.users < 0) throw new Error('--users must be an integer >= 0');
     if (out.apiKeys.some((k) => !k)) throw new Error('--api-key needs a value');
     if (out.apiKeys.length === 0) out.apiKeys.push('test-key');
@@ -594,10 +694,14 @@ function parseArgs(argv) {
 if (require.main === module) {
     runCli({
         name: 'humand-sim',
-        usage: 'node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS]',
+        usage:
+            'node sim/humand.js [--port 3001] [--host 127.0.0.1] [--users 40] [--api-key KEY] [--seed 1] [--latency MS] ' +
+            '[--errors documented|legacy] [--rate-limit 50/60000|off]',
         parse: parseArgs,
         start: (args) => {
-            const sim = createHumandSimulator({ apiKeys: args.apiKeys, users: makeHumandUsers(args.users), seed: args.seed });
+            const sim = createHumandSimulator({
+                apiKeys: args.apiKeys, users: makeHumandUsers(args.users), seed: args.seed, errors: args.errors, rateLimit: args.rateLimit,
+            });
             if (args.latency) sim.setLatency(args.latency);
             return sim;
         },

@@ -1,10 +1,15 @@
-/** Humand public API calls: one clock record per request, and the paged users list. */
-import { createHttpClient, HttpClient, HttpResult, normaliseBaseUrl } from '../http';
+/**
+ * Humand public API calls: one clock record per request, the paged users list and an employee's
+ * entries (read-back). Every answer is returned with the API key and credentials removed from its
+ * body and headers, so nothing Humand echoes reaches a log, status, health view or message.
+ */
+import { createHttpClient, HttpClient, HttpResult, normaliseBaseUrl, parseJson, redactCredentials } from '../http';
 import { Direction, isRecord } from '../types';
 
 export const DEFAULT_BASE_URL = 'https://api-prod.humand.co/public/api/v1';
 export const DEFAULT_CLOCK_IN_PATH = '/time-tracking/entries/clockIn';
 export const DEFAULT_CLOCK_OUT_PATH = '/time-tracking/entries/clockOut';
+export const ENTRIES_PATH = '/time-tracking/entries';
 
 export interface HumandConfig {
     baseUrl: string;
@@ -19,6 +24,15 @@ export interface ClockBody {
     employeeId: string;
     now: string;
     comment: string;
+}
+
+/** `GET /time-tracking/entries`: all three filters are required by Humand; dates are YYYY-MM-DD. */
+export interface EntriesQuery {
+    employeeId: string;
+    startDate: string;
+    endDate: string;
+    page: number;
+    limit: number;
 }
 
 export interface HumandUser {
@@ -64,15 +78,33 @@ export class HumandClient {
         };
     }
 
-    /** POST clockIn or clockOut. HTTP statuses are returned, network failures throw HttpFailure. */
-    clock(action: Direction, body: ClockBody, signal?: AbortSignal): Promise<HttpResult> {
+    /** The answer with the API key and any credential removed from its body and headers. */
+    private clean(res: HttpResult): HttpResult {
+        const secrets = [this.config.apiKey];
+        const text = redactCredentials(res.text, secrets);
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) headers[name] = redactCredentials(value, secrets);
+        return { status: res.status, headers, text, json: text === res.text ? res.json : parseJson(text) };
+    }
+
+    /**
+     * POST clockIn or clockOut. HTTP statuses are returned (redirects are not followed), network
+     * failures throw HttpFailure.
+     */
+    async clock(action: Direction, body: ClockBody, signal?: AbortSignal): Promise<HttpResult> {
         const path = action === 'in' ? this.config.clockInPath : this.config.clockOutPath;
-        return this.http.request('POST', path, { headers: this.headers(), body, signal });
+        return this.clean(await this.http.request('POST', path, { headers: this.headers(), body, signal }));
+    }
+
+    /** GET /time-tracking/entries for one employee and a range of days. HTTP statuses are returned. */
+    async entries(query: EntriesQuery, signal?: AbortSignal): Promise<HttpResult> {
+        const params = { employeeId: query.employeeId, startDate: query.startDate, endDate: query.endDate, page: query.page, limit: query.limit };
+        return this.clean(await this.http.request('GET', ENTRIES_PATH, { headers: this.headers(), params, signal }));
     }
 
     /** GET /users?page&limit. Throws on HTTP errors and malformed bodies with a secret-free message. */
     async users(page: number, limit: number, signal?: AbortSignal): Promise<UsersPage> {
-        const res = await this.http.request('GET', '/users', { headers: this.headers(), params: { page, limit }, signal });
+        const res = this.clean(await this.http.request('GET', '/users', { headers: this.headers(), params: { page, limit }, signal }));
         if (res.status < 200 || res.status > 299) {
             throw new Error(`Humand answered HTTP ${res.status}${humandMessage(res) ? ': ' + humandMessage(res) : ''}`);
         }

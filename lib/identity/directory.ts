@@ -117,6 +117,9 @@ export interface FetchOptions {
     signal?: AbortSignal;
 }
 
+export const USERS_PAGE_MIN = 10;
+export const USERS_PAGE_MAX = 50;
+
 /** Safety stop: 10,000 pages (500,000 users at 50 a page). */
 const MAX_PAGES = 10000;
 
@@ -132,7 +135,8 @@ export interface FetchResult {
  * to the end). Users listed twice while the list shifts under us are kept once (by id).
  */
 export async function fetchAllUsers(source: UsersSource, options: FetchOptions = {}): Promise<FetchResult> {
-    const pageSize = options.pageSize ?? 50;
+    // Humand accepts limit 10–50 on /users (400 outside).
+    const pageSize = Math.min(USERS_PAGE_MAX, Math.max(USERS_PAGE_MIN, Math.floor(options.pageSize ?? USERS_PAGE_MAX)));
     const seen = new Map<string, DirectoryUser>();
     let withoutEmployeeId = 0;
     let read = 0;

@@ -96,7 +96,7 @@ export = function (RED: NodeAPI): void {
         if (isProblem(settings)) return { ok: false, message: RED._(settings.problem, settings.data ?? {}) };
         const client = new HumandClient(settings);
         try {
-            const page = await client.users(1, 1);
+            const page = await client.users(1, 10); // Humand's smallest page (limit 10–50)
             return { ok: true, message: RED._('humand-server.test.ok', { count: String(page.count) }) };
         } catch (err) {
             const reason = err instanceof HttpFailure ? err.message : errorMessage(err);

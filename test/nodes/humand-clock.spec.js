@@ -143,10 +143,10 @@ describe('humand-clock', function () {
         const { c1, ok, ko, caught } = await load(flow(baseUrl));
         c1.receive({ payload: evt('x1', '99999', 5, 'in') });
         await until(() => ko.length === 1 && caught.length === 1);
-        ko[0].reason.should.match(/Employee not found/);
+        ko[0].reason.should.match(/INVALID_DATA: The provided data is invalid/); // Humand's documented generic 400, read back
         ko[0].reasonCode.should.equal('humand-rejected');
-        ko[0].humand.status.should.equal(404);
-        caught[0].error.message.should.match(/Employee not found/);
+        ko[0].humand.status.should.equal(400);
+        caught[0].error.message.should.match(/INVALID_DATA/);
         ok.length.should.equal(0);
     });
 
@@ -157,7 +157,7 @@ describe('humand-clock', function () {
         sim.autoClockOut('00123', ago(45));
         c1.receive({ payload: evt('a2', '00123', 30) }); // we think: out; Humand: no open entry
         await until(() => ko.length === 1);
-        ko[0].reason.should.match(/no open entry/);
+        ko[0].reason.should.match(/Humand's last entry is already END at .* \(AUTO_CLOSE\)/); // found by the read-back
         c1.receive({ payload: evt('a3', '00123', 20) });
         await until(() => ok.length === 2);
         ok[1].payload.humand.action.should.equal('in');
@@ -181,7 +181,7 @@ describe('humand-clock', function () {
         await until(() => ok.length === 1);
         c1.receive({ payload: { ...e, id: 'z1-again-from-another-source' } });
         await until(() => ok.length === 2);
-        ok[1].payload.humand.status.should.equal(422);
+        ok[1].payload.humand.status.should.equal(400); // generic 400, the read-back finds the punch
         sim.journal.length.should.equal(1);
     });
 

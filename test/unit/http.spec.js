@@ -12,6 +12,7 @@ const {
     validateBaseUrl,
     parseJson,
     redact,
+    redactCredentials,
     retryAfterMs,
 } = require('../../dist/lib/http');
 
@@ -170,6 +171,19 @@ describe('lib/http', function () {
             redact(`key=${SECRET}&again=${SECRET}`, [SECRET, undefined]).should.equal('key=***&again=***');
             redact('ab abc', ['ab', 'abc']).should.equal('ab ***');
             redact('nothing here', []).should.equal('nothing here');
+        });
+
+        it('redactCredentials removes a key as sent, JSON-escaped and URL-encoded, and any Authorization value (issue 13, case 9)', function () {
+            const key = 'a"b/c+d=e-0042';
+            const text = `k=${key} j=${JSON.stringify(key)} u=${encodeURIComponent(key)} {"Authorization":"Basic other-secret-1"} authorization: Bearer tok.en-123 Basic abcdefgh12`;
+            const out = redactCredentials(text, [key]);
+            out.should.not.containEql(key);
+            out.should.not.containEql(encodeURIComponent(key));
+            out.should.not.containEql('other-secret-1');
+            out.should.not.containEql('tok.en-123');
+            out.should.not.containEql('abcdefgh12');
+            out.should.containEql('"Authorization":"Basic ***"');
+            redactCredentials('The provided data is invalid', [key]).should.equal('The provided data is invalid');
         });
 
         it('normaliseBaseUrl trims spaces and trailing slashes; validateBaseUrl accepts http(s) only', function () {

@@ -98,6 +98,27 @@ describe('humand client', function () {
         for (const e of [err.message, String(err.stack)]) e.should.not.containEql(KEY);
     });
 
+    it('removes the key from every answer it returns: body, parsed JSON and headers (issue 13, case 9)', async function () {
+        answer = (req) => ({ status: 400, body: { code: 'INVALID_DATA', message: `bad ${req.headers.authorization}`, metadata: { key: KEY } } });
+        const res = await client().clock('in', { employeeId: 'a', now: 'n', comment: '' });
+        JSON.stringify(res).should.not.containEql(KEY);
+        res.json.should.eql({ code: 'INVALID_DATA', message: 'bad Basic ***', metadata: { key: '***' } });
+        humandMessage(res).should.equal('INVALID_DATA: bad Basic ***');
+        answer = (req) => ({ status: 401, body: { code: 'UNKNOWN_TOKEN', message: `Invalid credentials ${KEY}` } });
+        const err = await client().users(1, 10).then(() => null, (e) => e);
+        err.message.should.equal('Humand answered HTTP 401: UNKNOWN_TOKEN: Invalid credentials ***');
+    });
+
+    it('reads an employee\'s entries with the three filters, page and limit', async function () {
+        answer = () => ({ status: 200, body: { limit: 50, page: 1, totalPages: 1, count: 0, items: [] } });
+        const res = await client().entries({ employeeId: '00123', startDate: '2026-06-08', endDate: '2026-06-09', page: 1, limit: 50 });
+        res.status.should.equal(200);
+        const q = new URL(seen[0].url, 'http://x');
+        q.pathname.should.equal('/public/api/v1/time-tracking/entries');
+        Object.fromEntries(q.searchParams).should.eql({ employeeId: '00123', startDate: '2026-06-08', endDate: '2026-06-09', page: '1', limit: '50' });
+        seen[0].headers.authorization.should.equal(`Basic ${KEY}`);
+    });
+
     it('a timeout is a network failure (HttpFailure) without the key', async function () {
         answer = () => ({ hang: true });
         const err = await client({ timeoutMs: 200 }).clock('in', { employeeId: 'a', now: 'n', comment: '' }).then(() => null, (e) => e);

@@ -33,13 +33,14 @@ describe('humand step', function () {
         stepOfOutcome({ kind: 'delivered', duplicate: true, status: 409, body: 'b' }, state, input, 'out', 0, NOW, delay).result.kind.should.equal('duplicate');
     });
 
-    it('a rejection ends the record; with drift it aligns last with what Humand has', function () {
+    it('a rejection ends the record without remembering its id (a deliberate re-send is accepted); with drift it aligns last with what Humand has', function () {
         const plain = stepOfOutcome({ kind: 'rejected', status: 422, message: 'no', body: {} }, state, input, 'in', 0, NOW, delay);
-        plain.state.should.eql({ last: state.last, recent: ['e1', 'e2'] });
+        plain.state.should.eql({ last: state.last, recent: ['e1'] });
         plain.result.should.containEql({ delivered: false, kind: 'rejected', code: 'humand-rejected', reason: 'Humand rejected the clock-in: no' });
         const drift = stepOfOutcome({ kind: 'rejected', status: 422, message: 'x', body: {}, drift: 'in' }, state, input, 'out', 0, NOW, delay);
         drift.state.last.should.eql({ action: 'in', time: input.time, eventId: 'e2' });
         drift.result.reason.should.equal('Humand rejected the clock-out: x');
+        drift.state.recent.should.eql(['e1']);
     });
 
     it('auth pauses; future holds until after the event time; retry backs off and honours Retry-After', function () {

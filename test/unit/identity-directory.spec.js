@@ -38,6 +38,16 @@ describe('identity directory', function () {
         src.calls.map((c) => c.page).should.eql([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     });
 
+    it('asks pages Humand accepts: a page size outside 10–50 is brought into range (issue 13, case 18)', async function () {
+        const all = Array.from({ length: 60 }, (_, i) => user(i + 1));
+        const big = fakeSource(all);
+        await fetchAllUsers(big, { pageSize: 100 });
+        big.calls.every((c) => c.limit === 50).should.be.true();
+        const small = fakeSource(all);
+        await fetchAllUsers(small, { pageSize: 1 });
+        small.calls.every((c) => c.limit === 10).should.be.true();
+    });
+
     it('stops at an empty page even if count says more, and keeps reading when the server caps the page size', async function () {
         const all = Array.from({ length: 30 }, (_, i) => user(i + 1));
         const over = fakeSource(all, { countOverride: 999 });

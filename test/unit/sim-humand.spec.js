@@ -61,7 +61,9 @@ describe('sim/humand', function () {
     let child;
 
     async function start(options = {}) {
-        sim = createHumandSimulator({ apiKeys: [KEY], now: () => NOW, ...options });
+        // This spec pins the legacy answers (422 with a text per rule) and no rate limit; the documented
+        // answers are in sim-humand-documented.spec.js.
+        sim = createHumandSimulator({ apiKeys: [KEY], now: () => NOW, errors: 'legacy', rateLimit: false, ...options });
         const r = await sim.listen(0);
         base = r.baseUrl;
         root = r.url;
@@ -366,7 +368,7 @@ describe('sim/humand', function () {
     });
 
     describe('users', function () {
-        it('pages users 1-based with limit default 10, clamped to 1..100', async function () {
+        it('pages users 1-based with limit default 10; limit outside 10–50 or a bad page is 400 INVALID_DATA (as Humand)', async function () {
             await start({ users: makeHumandUsers(150) });
             const p1 = await request('GET', base + '/users');
             p1.status.should.equal(200);
@@ -377,14 +379,14 @@ describe('sim/humand', function () {
                 Array.from({ length: 50 }, (_, i) => 1051 + i),
             );
             (await request('GET', base + '/users?page=4&limit=50')).data.should.deepEqual({ count: 150, users: [] });
-            (await request('GET', base + '/users?page=1&limit=1000')).data.users.should.have.length(100);
-            (await request('GET', base + '/users?page=2&limit=1000')).data.users.should.have.length(50);
-            (await request('GET', base + '/users?page=1&limit=0')).data.users.should.have.length(1);
-            (await request('GET', base + '/users?limit=abc')).data.users.should.have.length(10);
-            for (const page of ['0', '-3', 'x', '']) {
-                (await request('GET', base + `/users?page=${page}&limit=5`)).data.users[0].id.should.equal(1001);
+            (await request('GET', base + '/users?page=1&limit=10')).data.users.should.have.length(10);
+            for (const q of ['limit=51', 'limit=1000', 'limit=9', 'limit=1', 'limit=0', 'limit=abc', 'page=0', 'page=-3', 'page=x']) {
+                const bad = await request('GET', base + `/users?${q}`);
+                bad.status.should.equal(400, q);
+                bad.data.should.have.properties({ code: 'INVALID_DATA', message: 'The provided data is invalid' });
             }
-            const all = (await request('GET', base + '/users?page=1&limit=100')).data.users;
+            (await request('GET', base + '/users?page=&limit=10')).data.users[0].id.should.equal(1001);
+            const all = [...(await request('GET', base + '/users?page=1&limit=50')).data.users, ...(await request('GET', base + '/users?page=2&limit=50')).data.users];
             all[12].should.have.properties({ employeeInternalId: '000113', status: 'INACTIVE' });
             for (const u of all) {
                 u.id.should.be.a.Number();
@@ -407,7 +409,7 @@ describe('sim/humand', function () {
             for (const [method, url] of [
                 ['GET', base + IN],
                 ['PUT', base + IN],
-                ['GET', base + '/time-tracking/entries'],
+                ['POST', base + '/time-tracking/entries'],
                 ['GET', root + '/nope'],
                 ['POST', root + '/'],
                 ['GET', root + '/__sim/nope'],

@@ -15,6 +15,7 @@ import { backoffDelay, DEFAULT_BACKOFF } from '../../backoff';
 import { HttpFailure } from '../../http';
 import { AttendanceEvent, Direction, errorMessage } from '../../types';
 import { classifyResponse, Outcome } from '../classify';
+import { verifyByReadBack } from '../readback';
 import { decide, EmployeeState, RuleInput, RuleOptions } from '../rules';
 import { Step, stepOfDecision, stepOfDryRun, stepOfOutcome } from '../step';
 import { EmployeeRecord, ItemMeta, MAX_COMMENT, MAX_TOPIC, OutboxItem, storedEvent } from './format';
@@ -275,6 +276,10 @@ export class Outbox extends EventEmitter {
         try {
             const res = await client.clock(action, this.body(item), signal);
             outcome = classifyResponse(action, res, this.now());
+            // A refusal Humand does not explain: decide from what it holds (lib/humand/readback).
+            if (outcome.kind === 'verify') {
+                outcome = await verifyByReadBack(client, this.body(item), action, outcome, { take: () => this.opts.limiter.take(), signal, now: this.now });
+            }
         } catch (err) {
             if (this.closed || signal.aborted) return;
             const message = err instanceof HttpFailure ? err.message : errorMessage(err);
