@@ -9,7 +9,7 @@ import { registerTestEndpoint, resolveCredentials } from '../../lib/admin';
 import { readNumber } from '../../lib/config';
 import { contextStore, NodeRedContext, resolveStoreName, shortHash } from '../../lib/context';
 import { registerHealthRoutes } from '../../lib/health-routes';
-import { HttpFailure } from '../../lib/http';
+import { HttpFailure, validateBaseUrl } from '../../lib/http';
 import { DEFAULT_BASE_URL, HumandClient } from '../../lib/humand/client';
 import { Outbox } from '../../lib/humand/outbox';
 import { OutboxConflict, outboxRegistry } from '../../lib/humand/outbox/registry';
@@ -31,7 +31,17 @@ export = function (RED: NodeAPI): void {
         /** Registry keys this node uses (released on close). */
         const used = new Set<string>();
 
-        node.stateNamespace = shortHash((config.namespace || '').trim() || baseUrl.replace(/\/+$/, '').toLowerCase());
+        // The state namespace: the explicit one, else the tenant's base URL. An invalid base URL gets one of this
+        // node's own, which the outbox of the fixed URL takes over (docs/decisions.md, "stored while it could not send").
+        const explicitNamespace = (config.namespace || '').trim();
+        const unusableNamespace = shortHash(`unusable-url:${node.id}`);
+        const urlUsable = validateBaseUrl(baseUrl) === null;
+        node.stateNamespace = explicitNamespace
+            ? shortHash(explicitNamespace)
+            : urlUsable
+              ? shortHash(baseUrl.replace(/\/+$/, '').toLowerCase())
+              : unusableNamespace;
+        const outboxPrefix = (namespace: string, dryRun: boolean): string => `attendanceBridge_humand_${namespace}${dryRun ? '_dry' : ''}_`;
         // Config nodes with the same fingerprint are the same connection (a copied node) and may share an outbox.
         const connection = shortHash(
             [baseUrl.replace(/\/+$/, '').toLowerCase(), node.credentials?.apiKey ?? '', config.clockInPath ?? '', config.clockOutPath ?? ''].join('\n'),
@@ -66,7 +76,8 @@ export = function (RED: NodeAPI): void {
                 const ctx = node.context().global as unknown as NodeRedContext;
                 return new Outbox({
                     store: contextStore(ctx, store),
-                    keyPrefix: `attendanceBridge_humand_${node.stateNamespace}${dryRun ? '_dry' : ''}_`,
+                    keyPrefix: outboxPrefix(node.stateNamespace, dryRun),
+                    adopt: node.stateNamespace === unusableNamespace ? [] : [outboxPrefix(unusableNamespace, dryRun)],
                     client,
                     limiter,
                     dryRun,

@@ -309,6 +309,8 @@ describe('humand-clock', function () {
     const unusable = [
         ['without API key', {}, {}, '', /noKey|API key/i],
         ['with an invalid base URL', { baseUrl: 'ftp://humand.example', namespace: 'acme' }, { namespace: 'acme' }, KEY, /badUrl|URL/i],
+        // no namespace: the state namespace follows the base URL, so the fixed URL's outbox takes the records over
+        ['with an invalid base URL and no namespace', { baseUrl: 'ftp://humand.example' }, {}, KEY, /badUrl|URL/i],
     ];
     for (const [label, serverProps, fixedProps, apiKey, reason] of unusable) it(`issue 13 case 3: a humand-server ${label}: the event is stored (no error), status red, health says why; sent once the config is fixed and deployed`, async function () {
         const { c1, ok, ko, caught } = await load(flow(baseUrl, {}, serverProps), { s1: { apiKey } });
@@ -333,6 +335,29 @@ describe('humand-clock', function () {
         await until(() => delivered.length === 1, { ms: 1500 });
         delivered[0].payload.id.should.equal('nk1');
         sim.journal.length.should.equal(1);
+    });
+
+    it('issue 13 case 3: records stored while the base URL was invalid join the fixed URL\'s state: its last action decides, known ids are not sent twice', async function () {
+        const { c1, ok } = await load(flow(baseUrl));
+        c1.receive({ payload: evt('ad1', '00123', 30, 'in') });
+        await until(() => ok.length === 1);
+        // the URL is broken by an edit: two punches are stored, one of them the same event again
+        await deploy(flow(baseUrl, {}, { baseUrl: 'ftp://humand.example' }), 'full', { s1: { apiKey: KEY } });
+        const broken = helper.getNode('c1');
+        broken.receive({ payload: evt('ad1', '00123', 30, 'in') });
+        broken.receive({ payload: evt('ad2', '00123', 5) });
+        await until(() => helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats().queued === 2, { ms: 1000 });
+        sim.requests.length.should.equal(1);
+        // fixed: the stored records are taken over; ad2 (no direction) follows the delivered "in"
+        await deploy(flow(baseUrl), 'full', { s1: { apiKey: KEY } });
+        const delivered = collect(helper.getNode('ok'));
+        await until(() => delivered.length === 1, { ms: 1500 });
+        delivered[0].payload.id.should.equal('ad2');
+        delivered[0].payload.humand.action.should.equal('out');
+        sim.journal.map((r) => r.type).should.eql(['START', 'END']);
+        await new Promise((r) => setTimeout(r, 50));
+        sim.requests.length.should.equal(2);
+        helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats().queued.should.equal(0);
     });
 
     it('issue 13 case 3: only a humand-clock without any humand-server refuses events (done with an error)', async function () {

@@ -113,6 +113,13 @@ export class Outbox extends EventEmitter {
             this.opts.log?.(`outbox: ${record.queue.length} pending record(s) for employee ${employeeId} loaded`);
             this.schedule(employeeId);
         }
+        for (const prefix of this.opts.adopt ?? []) {
+            const adopted = await this.employees.adopt(prefix, () => ++this.seq, this.now());
+            for (const [employeeId, count] of adopted) {
+                this.opts.log?.(`outbox: ${count} record(s) for employee ${employeeId} stored while this connection could not send, taken over`);
+                this.schedule(employeeId);
+            }
+        }
         this.emit('change');
         this.scheduler.start();
     }

@@ -5,6 +5,7 @@
  */
 import { KeyValueStore } from '../../context';
 import { bucketOf, EmployeeRecord, formatBucket, parseBucket, snapshot, toRecord } from './format';
+import { ordered } from './order';
 
 /** Idle employees (nothing queued) kept in memory; older ones are read back from the store when needed. */
 const IDLE_CACHE = 5000;
@@ -45,6 +46,43 @@ export class EmployeeStore {
         }
         const pending = [...this.records.entries()].sort((a, b) => a[1].queue[0].seq - b[1].queue[0].seq);
         return { pending, seq };
+    }
+
+    /**
+     * Moves the queued records stored under another key prefix into this one: records an outbox kept for
+     * the same humand-server while it could not send (an invalid base URL gives a namespace of its own).
+     * Each record not already known here (by event id) joins its employee's queue with a new sequence
+     * number and no action yet (it was never sent: its action is decided from this outbox's state when it
+     * reaches the head). The employee is written here first, then the old bucket is removed, so a crash
+     * in between re-adopts (the ids already here are skipped). Returns the employees that got records.
+     */
+    async adopt(prefix: string, nextSeq: () => number, nowMs: number): Promise<Map<string, number>> {
+        const adopted = new Map<string, number>();
+        if (prefix === this.keyPrefix) return adopted;
+        const keys = (await this.store.keys()).filter((k) => k.startsWith(prefix + 'b'));
+        for (const key of keys) {
+            const bucket = parseBucket(await this.store.get(key));
+            for (const [employeeId, stored] of bucket) {
+                const other = toRecord(stored);
+                if (!other || other.queue.length === 0) continue;
+                const record = await this.recordFor(employeeId);
+                const known = new Set([...record.recent, ...record.queue.map((i) => i.id)]);
+                let queue = record.queue;
+                let count = 0;
+                for (const item of [...other.queue].sort((a, b) => a.seq - b.seq)) {
+                    if (known.has(item.id)) continue;
+                    known.add(item.id);
+                    queue = [...queue, { ...item, employeeId, seq: nextSeq(), action: undefined, notBefore: undefined, lastError: undefined }];
+                    count += 1;
+                }
+                if (count === 0) continue;
+                record.queue = ordered(queue, nowMs);
+                await this.persist(employeeId);
+                adopted.set(employeeId, count);
+            }
+            await this.store.set(key, undefined);
+        }
+        return adopted;
     }
 
     /** The employee's record: from memory, or read from the store (once, even for concurrent callers). */

@@ -47,6 +47,11 @@ export interface OutboxOptions {
     now?: () => number;
     random?: () => number;
     log?: (text: string) => void;
+    /**
+     * Key prefixes of outboxes whose queued records this one takes over when it loads (the records a
+     * humand-server stored while its base URL was invalid: see Outbox adoption in docs/decisions.md).
+     */
+    adopt?: string[];
     /** Loading waits for this (an outbox on the same stored keys that is still closing). */
     startAfter?: Promise<unknown>;
 }
