@@ -68,6 +68,24 @@ function stored(store, emp, prefix = 'ab_') {
     return Object.prototype.hasOwnProperty.call(bucket, emp) ? bucket[emp] : undefined;
 }
 
+/**
+ * Fake timers from T0 for each test of the calling describe(), and the outboxes its tests made (closed after
+ * each test): `box.clock`, `box.outboxes`.
+ */
+function outboxSandbox(toFake = ['setTimeout', 'clearTimeout', 'Date']) {
+    const sinon = require('sinon');
+    const box = { clock: undefined, outboxes: [] };
+    beforeEach(function () {
+        box.clock = sinon.useFakeTimers({ now: T0, toFake });
+        box.outboxes = [];
+    });
+    afterEach(async function () {
+        for (const d of box.outboxes) await d.close();
+        box.clock.restore();
+    });
+    return box;
+}
+
 function makeOutbox(list, store, client, extra = {}) {
     const d = new Outbox({
         store,
@@ -85,4 +103,4 @@ function makeOutbox(list, store, client, extra = {}) {
     return { d, results };
 }
 
-module.exports = { T0, rules, meta, reply, fakeClient, hangingClient, gatedClient, isoIn, event, stored, makeOutbox };
+module.exports = { T0, rules, meta, reply, fakeClient, hangingClient, gatedClient, isoIn, event, stored, makeOutbox, outboxSandbox };

@@ -2,32 +2,23 @@
 const should = require('should');
 const sinon = require('sinon');
 const { memoryStore } = require('../../dist/lib/context');
-const { T0, rules, meta, reply, fakeClient, isoIn, event, makeOutbox } = require('./humand-outbox-fixtures');
+const { T0, rules, meta, reply, fakeClient, isoIn, event, makeOutbox, outboxSandbox } = require('./humand-outbox-fixtures');
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
 describe('humand outbox: held records and capped timers (issue 13, case 1)', function () {
-    let clock;
-    let outboxes;
-    beforeEach(function () {
-        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-        outboxes = [];
-    });
-    afterEach(async function () {
-        for (const d of outboxes) await d.close();
-        clock.restore();
-    });
+    const box = outboxSandbox(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date']);
 
     it('an event 3 days ahead for employee A does not delay A\'s earlier due punches nor B\'s', async function () {
         const client = fakeClient();
-        const { d, results } = makeOutbox(outboxes, memoryStore(), client);
+        const { d, results } = makeOutbox(box.outboxes, memoryStore(), client);
         await d.enqueue(event('A', 'far', isoIn(3 * DAY), 'in'), meta, rules, '');
-        await clock.tickAsync(10);
+        await box.clock.tickAsync(10);
         await d.enqueue(event('A', 1, isoIn(-60000), 'in'), meta, rules, '');
         await d.enqueue(event('B', 1, isoIn(-60000), 'in'), meta, rules, '');
         await d.enqueue(event('A', 2, isoIn(-30000), 'out'), meta, rules, '');
-        await clock.tickAsync(1000);
+        await box.clock.tickAsync(1000);
         client.calls.map((c) => `${c.body.employeeId}:${c.action}`).sort().should.eql(['A:in', 'A:out', 'B:in']);
         results.filter((r) => r.delivered).map((r) => r.item.id).sort().should.eql(['t:A:1', 't:A:2', 't:B:1']);
         // The far one is still waiting (or refused by the rules' bound), never sent early.
@@ -36,31 +27,31 @@ describe('humand outbox: held records and capped timers (issue 13, case 1)', fun
 
     it('a record later than a held one waits behind it; earlier ones go first, in time order', async function () {
         const client = fakeClient();
-        const { d } = makeOutbox(outboxes, memoryStore(), client);
+        const { d } = makeOutbox(box.outboxes, memoryStore(), client);
         await d.enqueue(event('A', 'h', isoIn(2 * HOUR), 'in'), meta, rules, '');
         await d.enqueue(event('A', 'later', isoIn(3 * HOUR), 'out'), meta, rules, '');
         await d.enqueue(event('A', 'now', isoIn(0), 'in'), meta, rules, '');
         await d.enqueue(event('A', 'soon', isoIn(HOUR), 'out'), meta, rules, '');
-        await clock.tickAsync(1000);
+        await box.clock.tickAsync(1000);
         client.calls.map((c) => c.action).should.eql(['in']);
-        await clock.tickAsync(HOUR);
+        await box.clock.tickAsync(HOUR);
         client.calls.map((c) => c.action).should.eql(['in', 'out']);
-        await clock.tickAsync(HOUR);
+        await box.clock.tickAsync(HOUR);
         client.calls.map((c) => c.action).should.eql(['in', 'out', 'in']);
-        await clock.tickAsync(HOUR);
+        await box.clock.tickAsync(HOUR);
         client.calls.map((c) => c.action).should.eql(['in', 'out', 'in', 'out']);
     });
 
     it('a retry wait (back-off) still blocks its employee, not the others', async function () {
         const client = fakeClient((call, n) => (n === 1 ? reply(503, 'down') : reply(201, {})));
-        const { d } = makeOutbox(outboxes, memoryStore(), client, { backoff: { baseMs: 60000, maxMs: 60000, jitter: 0 } });
+        const { d } = makeOutbox(box.outboxes, memoryStore(), client, { backoff: { baseMs: 60000, maxMs: 60000, jitter: 0 } });
         await d.enqueue(event('A', 1, isoIn(-120000), 'in'), meta, rules, '');
-        await clock.tickAsync(10);
+        await box.clock.tickAsync(10);
         await d.enqueue(event('A', 2, isoIn(-90000), 'out'), meta, rules, ''); // due, but behind a head in back-off
         await d.enqueue(event('B', 1, isoIn(-60000), 'in'), meta, rules, '');
-        await clock.tickAsync(1000);
+        await box.clock.tickAsync(1000);
         client.calls.map((c) => c.body.employeeId).should.eql(['A', 'B']);
-        await clock.tickAsync(60000);
+        await box.clock.tickAsync(60000);
         client.calls.map((c) => c.body.employeeId).should.eql(['A', 'B', 'A', 'A']);
     });
 
@@ -73,16 +64,16 @@ describe('humand outbox: held records and capped timers (issue 13, case 1)', fun
             const set = store.set;
             store.set = (k, v) => { writes += 1; return set(k, v); };
             const client = fakeClient((call) => (call.body.employeeId === 'R' ? reply(429, { code: 'RATE_LIMIT_EXCEEDED' }, { 'retry-after': String(400 * 24 * 3600) }) : reply(201, {})));
-            const { d } = makeOutbox(outboxes, store, client);
+            const { d } = makeOutbox(box.outboxes, store, client);
             let runs = 0;
             const processHead = d.processHead.bind(d);
             d.processHead = (...args) => { runs += 1; return processHead(...args); };
             await d.enqueue(event('F', 1, isoIn(40 * DAY), 'in'), meta, { ...rules, maxFutureMs: 365 * DAY }, '');
             await d.enqueue(event('R', 1, isoIn(-60000), 'in'), meta, rules, '');
-            await clock.tickAsync(50);
+            await box.clock.tickAsync(50);
             const runs0 = runs;
             const writes0 = writes;
-            await clock.tickAsync(1000);
+            await box.clock.tickAsync(1000);
             (runs - runs0).should.be.belowOrEqual(1);
             (writes - writes0).should.be.belowOrEqual(1);
             client.calls.filter((c) => c.body.employeeId === 'R').length.should.equal(1);
@@ -106,9 +97,9 @@ describe('humand outbox: held records and capped timers (issue 13, case 1)', fun
         ];
         await store.set(`ab_b${bucketOf('A')}`, JSON.stringify({ A: { v: 1, q } }));
         const client = fakeClient();
-        const { d } = makeOutbox(outboxes, store, client);
+        const { d } = makeOutbox(box.outboxes, store, client);
         await d.whenStarted();
-        await clock.tickAsync(100);
+        await box.clock.tickAsync(100);
         client.calls.map((c) => c.body.now).should.eql([q[1].event.time]);
     });
 });

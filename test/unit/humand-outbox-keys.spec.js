@@ -1,31 +1,21 @@
 'use strict';
 const should = require('should');
-const sinon = require('sinon');
 const { memoryStore } = require('../../dist/lib/context');
 const { parseBucket } = require('../../dist/lib/humand/outbox/format');
 const { HttpFailure } = require('../../dist/lib/http');
-const { T0, rules, meta, reply, fakeClient, isoIn, stored, makeOutbox } = require('./humand-outbox-fixtures');
+const { rules, meta, reply, fakeClient, isoIn, stored, makeOutbox, outboxSandbox } = require('./humand-outbox-fixtures');
 
 const SPECIAL = ['__proto__', 'constructor', 'hasOwnProperty', 'toString'];
 
 describe('humand outbox: ids that are special object keys (issue 13, case 4)', function () {
-    let clock;
-    let outboxes;
-    beforeEach(function () {
-        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-        outboxes = [];
-    });
-    afterEach(async function () {
-        for (const d of outboxes) await d.close();
-        clock.restore();
-    });
+    const box = outboxSandbox();
 
     it('an accepted event for employee __proto__ (and constructor, hasOwnProperty, toString) is stored and delivered after a restart', async function () {
         const store = memoryStore();
         const hang = fakeClient((call) => new Promise((resolve, reject) => {
             call.signal.addEventListener('abort', () => reject(new HttpFailure('aborted', 'request aborted')));
         }));
-        const first = makeOutbox(outboxes, store, hang);
+        const first = makeOutbox(box.outboxes, store, hang);
         for (const emp of SPECIAL) {
             (await first.d.enqueue({ id: emp, source: 'manual', person: { id: emp }, time: isoIn(-60000), direction: 'in', employeeId: emp }, meta, rules, '')).queued.should.be.true();
         }
@@ -34,14 +24,14 @@ describe('humand outbox: ids that are special object keys (issue 13, case 4)', f
             should(s).be.an.Object();
             s.q.map((i) => i.id).should.eql([emp]);
         }
-        await clock.tickAsync(10);
+        await box.clock.tickAsync(10);
         hang.calls.length.should.equal(SPECIAL.length);
         await first.d.close(); // like a crash before any answer
 
         const client = fakeClient();
-        const second = makeOutbox(outboxes, store, client);
+        const second = makeOutbox(box.outboxes, store, client);
         await second.d.whenStarted();
-        await clock.tickAsync(20);
+        await box.clock.tickAsync(20);
         client.calls.map((c) => c.body.employeeId).sort().should.eql([...SPECIAL].sort());
         second.results.map((r) => r.kind).should.eql(SPECIAL.map(() => 'delivered'));
         for (const emp of SPECIAL) {

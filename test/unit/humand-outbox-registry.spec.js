@@ -77,20 +77,10 @@ describe('humand outbox senders (another sender evidently active)', function () 
 });
 
 describe('humand outbox stats: foreign duplicates', function () {
-    const sinon = require('sinon');
     const { memoryStore } = require('../../dist/lib/context');
     const { bucketOf } = require('../../dist/lib/humand/outbox');
-    const { T0, rules, meta, reply, fakeClient, isoIn, event, makeOutbox } = require('./humand-outbox-fixtures');
-    let clock;
-    let outboxes;
-    beforeEach(function () {
-        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-        outboxes = [];
-    });
-    afterEach(async function () {
-        for (const d of outboxes) await d.close();
-        clock.restore();
-    });
+    const { T0, rules, meta, reply, fakeClient, isoIn, event, makeOutbox, outboxSandbox } = require('./humand-outbox-fixtures');
+    const box = outboxSandbox();
 
     it('counts duplicates only for first attempts of records accepted here (not re-sends after a retry or a restart)', async function () {
         const store = memoryStore();
@@ -101,16 +91,16 @@ describe('humand outbox stats: foreign duplicates', function () {
             if (call.body.employeeId === 'R' && client.calls.filter((c) => c.body.employeeId === 'R').length === 1) return reply(503, 'down');
             return dup;
         });
-        const { d, results } = makeOutbox(outboxes, store, client);
+        const { d, results } = makeOutbox(box.outboxes, store, client);
         await d.whenStarted();
         await d.enqueue(event('A', 1, isoIn(-60000), 'in'), meta, rules, '');
         await d.enqueue(event('R', 1, isoIn(-60000), 'in'), meta, rules, '');
-        await clock.tickAsync(5000);
+        await box.clock.tickAsync(5000);
         results.map((r) => r.kind).should.eql(['duplicate', 'duplicate', 'duplicate']);
         d.stats().foreignDuplicates.should.equal(1); // A only: L was loaded (a re-send after a restart), R was a retry
         d.stats().otherSenderSuspected.should.be.false();
         for (const emp of ['B', 'C']) await d.enqueue(event(emp, 1, isoIn(-60000), 'in'), meta, rules, '');
-        await clock.tickAsync(10);
+        await box.clock.tickAsync(10);
         d.stats().should.containEql({ foreignDuplicates: 3, otherSenderSuspected: true });
     });
 });

@@ -1,27 +1,17 @@
 'use strict';
 const should = require('should');
-const sinon = require('sinon');
 const { memoryStore } = require('../../dist/lib/context');
 const { bucketOf } = require('../../dist/lib/humand/outbox');
 const { checkInput } = require('../../dist/lib/humand/input');
-const { T0, rules, meta, fakeClient, hangingClient, gatedClient, isoIn, event, stored, makeOutbox } = require('./humand-outbox-fixtures');
+const { T0, rules, meta, fakeClient, hangingClient, gatedClient, isoIn, event, stored, makeOutbox, outboxSandbox } = require('./humand-outbox-fixtures');
 
 describe('humand outbox: what a record stores, every string bounded (issue 13, case 8)', function () {
-    let clock;
-    let outboxes;
-    beforeEach(function () {
-        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-        outboxes = [];
-    });
-    afterEach(async function () {
-        for (const d of outboxes) await d.close();
-        clock.restore();
-    });
+    const box = outboxSandbox();
 
     it('the stored record keeps what a re-send and the report need, not raw', async function () {
         const store = memoryStore();
         const client = hangingClient();
-        const { d } = makeOutbox(outboxes, store, client);
+        const { d } = makeOutbox(box.outboxes, store, client);
         const raw = { notification: { events: [{ data: 'x'.repeat(5000) }] } };
         const e = { ...event('A', 1, isoIn(-60000), 'in'), device: { id: 'd1', name: 'Main door', extra: 'y'.repeat(1000) }, person: { id: 'p', code: 'c1', name: 'Ana', photo: 'z'.repeat(1000) }, raw };
         await d.enqueue(e, meta, rules, 'c'.repeat(900));
@@ -39,12 +29,12 @@ describe('humand outbox: what a record stores, every string bounded (issue 13, c
         const item2 = { ...item, id: 't:A:2', seq: 2, event: { ...item.event, id: 't:A:2', time: isoIn(-30000), direction: 'out' } };
         await store.set(`ab_b${bucketOf('A')}`, JSON.stringify({ A: { v: 1, q: [item, item2] } }));
         const client = gatedClient();
-        const { d, results } = makeOutbox(outboxes, store, client);
+        const { d, results } = makeOutbox(box.outboxes, store, client);
         await d.whenStarted();
-        await clock.tickAsync(5);
+        await box.clock.tickAsync(5);
         client.calls.map((c) => [c.action, c.body.now, c.body.comment]).should.eql([['in', item.event.time, 'c']]);
         client.answer();
-        await clock.tickAsync(5);
+        await box.clock.tickAsync(5);
         results.map((r) => r.item.id).should.eql(['t:A:1']);
         const left = stored(store, 'A').q;
         left.map((i) => i.id).should.eql(['t:A:2']);

@@ -11,30 +11,8 @@ function stored(store, emp) {
 const { RateLimiter } = require('../../dist/lib/backoff');
 const { memoryStore } = require('../../dist/lib/context');
 const { HttpFailure } = require('../../dist/lib/http');
-const { DEFAULT_RULES } = require('../../dist/lib/humand/rules');
 
-const T0 = Date.parse('2026-01-27T12:00:00-03:00');
-const rules = { ...DEFAULT_RULES, debounceMs: 0 };
-
-function reply(status, body, headers = {}) {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    let json;
-    try { json = JSON.parse(text); } catch (e) { json = undefined; }
-    return { status, headers, text, json };
-}
-
-/** A fake Humand client: answers with `answer(call)` (default 201) and records every call. */
-function fakeClient(answer) {
-    const calls = [];
-    return {
-        calls,
-        clock(action, body, signal) {
-            const call = { action, body, signal, at: Date.now() };
-            calls.push(call);
-            return Promise.resolve().then(() => (answer ? answer(call, calls.length) : reply(201, { id: calls.length })));
-        },
-    };
-}
+const { T0, rules, reply, fakeClient } = require('./humand-outbox-fixtures');
 
 function event(emp, n, minutes, direction = null) {
     return { id: `t:${emp}:${n}`, source: 'hikcentral', person: { id: emp, name: 'P' + emp }, time: iso(minutes), direction, employeeId: emp };
