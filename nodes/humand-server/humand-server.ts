@@ -32,7 +32,7 @@ export = function (RED: NodeAPI): void {
         const used = new Set<string>();
 
         // The state namespace: the explicit one, else the tenant's base URL. An invalid base URL gets one of this
-        // node's own, which the outbox of the fixed URL takes over (docs/decisions.md, "stored while it could not send").
+        // node's own, which the outbox of the fixed URL takes over (docs/decisions.md, humand-clock rules: "A Humand connection that cannot be used").
         const explicitNamespace = (config.namespace || '').trim();
         const unusableNamespace = shortHash(`unusable-url:${node.id}`);
         const urlUsable = validateBaseUrl(baseUrl) === null;

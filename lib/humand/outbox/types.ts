@@ -49,7 +49,7 @@ export interface OutboxOptions {
     log?: (text: string) => void;
     /**
      * Key prefixes of outboxes whose queued records this one takes over when it loads (the records a
-     * humand-server stored while its base URL was invalid: see Outbox adoption in docs/decisions.md).
+     * humand-server stored while its base URL was invalid: docs/decisions.md, "A Humand connection that cannot be used").
      */
     adopt?: string[];
     /** Loading waits for this (an outbox on the same stored keys that is still closing). */
