@@ -15,42 +15,26 @@ import { retryAfterMs } from '../http';
 export type BudgetPriority = 'punch' | 'read';
 export type BudgetSource = 'announced' | 'adaptive' | 'fixed';
 export type BudgetHeaders = Record<string, string | string[] | undefined>;
-export interface BudgetAnswer {
-    status: number;
-    headers: BudgetHeaders;
-}
+export interface BudgetAnswer { status: number; headers: BudgetHeaders }
 
+/** Rates in requests per second. */
 export interface RequestBudgetOptions {
-    /** 'auto' (default): announced window, else adaptive. 'fixed': at most `fixedRate` requests/s. */
-    mode?: 'auto' | 'fixed';
-    /** Requests per second in fixed mode; 0 or less: no rate of its own (headers and 429s still apply). */
-    fixedRate?: number;
-    /** Adaptive mode: highest rate (requests/s), the editor's setting. */
-    ceiling?: number;
-    /** Adaptive mode: lowest rate (requests/s). */
-    floor?: number;
-    /** Adaptive mode: the first rate, and the rate an idle or silent time falls back to at most. */
-    startRate?: number;
-    /** Adaptive mode: requests/s added per second of successful answers while senders wait. */
-    increasePerSecond?: number;
-    /** Pause after a 429 without a usable Retry-After. */
-    defaultRetryAfterMs?: number;
-    /** Longest pause a Retry-After can impose. */
-    maxRetryAfterMs?: number;
-    /** Without any answer for this long, the adaptive rate halves (once per such period). */
-    idleMs?: number;
-    /** Added to an announced reset (sent in whole seconds, possibly rounded down). */
-    resetMarginMs?: number;
+    mode?: 'auto' | 'fixed'; // auto (default): the announced window, else adaptive; fixed: at most fixedRate
+    fixedRate?: number; // fixed mode; 0 or less: no rate of its own (headers and 429s still apply)
+    ceiling?: number; // adaptive: highest rate (the editor's setting), default 100
+    floor?: number; // adaptive: lowest rate, default 0.2
+    startRate?: number; // adaptive: first rate, and what a silence falls back to at most; default 10
+    increasePerSecond?: number; // adaptive: added per second of successes while senders wait; default ceiling/20
+    defaultRetryAfterMs?: number; // pause after a 429 without a usable Retry-After, default 5 s
+    maxRetryAfterMs?: number; // longest pause a Retry-After imposes, default 1 h
+    idleMs?: number; // adaptive: the rate halves per this long without any answer, default 30 s
+    resetMarginMs?: number; // added to an announced reset (whole seconds, maybe rounded down), default 1 s
+    readReserve?: number; // share of an announced window that reads leave to punches, default 0.2
     now?: () => number;
 }
 export type ResolvedBudgetOptions = Required<Omit<RequestBudgetOptions, 'now'>>;
 
-export interface Announcement {
-    limit: number | undefined;
-    windowMs: number | undefined;
-    remaining: number;
-    resetMs: number;
-}
+export interface Announcement { limit: number | undefined; windowMs: number | undefined; remaining: number; resetMs: number }
 
 export interface BudgetStats {
     /** Current budget in requests per minute; undefined: unlimited. */
@@ -61,18 +45,8 @@ export interface BudgetStats {
     waitingReads: number;
 }
 
-interface Waiter {
-    resolve: () => void;
-    reject: (err: Error) => void;
-    signal?: AbortSignal;
-    onAbort?: () => void;
-}
-interface Window {
-    limit: number;
-    windowMs: number;
-    left: number;
-    resetAt: number;
-}
+interface Waiter { resolve: () => void; reject: (err: Error) => void; signal?: AbortSignal; onAbort?: () => void }
+interface Window { limit: number; windowMs: number; left: number; resetAt: number }
 
 const DEFAULT_WINDOW_MS = 60000;
 
@@ -87,27 +61,23 @@ function header(headers: BudgetHeaders, name: string): string | undefined {
 }
 
 function int(text: string | undefined): number | undefined {
-    if (text === undefined) return undefined;
-    const t = text.trim();
-    return /^\d{1,12}$/.test(t) ? Number(t) : undefined;
+    const t = text?.trim();
+    return t !== undefined && /^\d{1,12}$/.test(t) ? Number(t) : undefined;
 }
 
-interface Member {
-    item: string;
-    params: Map<string, string>;
-}
+interface Member { item: string; params: Map<string, string> }
 /** A structured-field list or dictionary, leniently: members by ',', parameters by ';', quotes dropped. */
 function members(text: string): Member[] {
+    const unquote = (v: string) => v.trim().replace(/^"|"$/g, '');
     return text.split(',').map((part) => {
-        const [first, ...rest] = part.split(';').map((s) => s.trim());
         const params = new Map<string, string>();
-        for (const p of rest) {
-            const i = p.indexOf('=');
-            if (i > 0) params.set(p.slice(0, i).trim().toLowerCase(), p.slice(i + 1).trim().replace(/^"|"$/g, ''));
-        }
-        const i = first.indexOf('=');
-        if (i > 0) params.set(first.slice(0, i).trim().toLowerCase(), first.slice(i + 1).trim().replace(/^"|"$/g, ''));
-        return { item: i > 0 ? '' : first.replace(/^"|"$/g, ''), params };
+        let item = '';
+        part.split(';').forEach((piece, n) => {
+            const i = piece.indexOf('=');
+            if (i > 0) params.set(piece.slice(0, i).trim().toLowerCase(), unquote(piece.slice(i + 1)));
+            else if (n === 0) item = unquote(piece);
+        });
+        return { item, params };
     });
 }
 
@@ -117,11 +87,10 @@ function members(text: string): Member[] {
  * `"name";q=50;w=60`; of several, the lowest rate). Undefined without a valid remaining and reset.
  */
 export function parseRateLimit(headers: BudgetHeaders): Announcement | undefined {
-    let limit: number | undefined;
+    let limit = int(header(headers, 'ratelimit-limit'));
     let windowMs: number | undefined;
     let remaining = int(header(headers, 'ratelimit-remaining'));
     let reset = int(header(headers, 'ratelimit-reset'));
-    limit = int(header(headers, 'ratelimit-limit'));
     const rl = header(headers, 'ratelimit');
     if (rl !== undefined) {
         for (const m of members(rl)) {
@@ -179,17 +148,13 @@ export class RequestBudget {
     constructor(options: RequestBudgetOptions = {}) {
         const ceiling = options.ceiling !== undefined && options.ceiling > 0 ? options.ceiling : 100;
         const floor = Math.min(ceiling, options.floor !== undefined && options.floor > 0 ? options.floor : 0.2);
+        const o = options;
         this.options = {
-            mode: options.mode === 'fixed' ? 'fixed' : 'auto',
-            fixedRate: options.fixedRate ?? 0,
-            ceiling,
-            floor,
-            startRate: Math.max(floor, Math.min(ceiling, options.startRate ?? 10)),
-            increasePerSecond: options.increasePerSecond ?? ceiling / 20,
-            defaultRetryAfterMs: options.defaultRetryAfterMs ?? 5000,
-            maxRetryAfterMs: options.maxRetryAfterMs ?? 3600 * 1000,
-            idleMs: options.idleMs ?? 30000,
-            resetMarginMs: options.resetMarginMs ?? 1000,
+            mode: o.mode === 'fixed' ? 'fixed' : 'auto', fixedRate: o.fixedRate ?? 0, ceiling, floor,
+            startRate: Math.max(floor, Math.min(ceiling, o.startRate ?? 10)), increasePerSecond: o.increasePerSecond ?? ceiling / 20,
+            defaultRetryAfterMs: o.defaultRetryAfterMs ?? 5000, maxRetryAfterMs: o.maxRetryAfterMs ?? 3600 * 1000,
+            idleMs: o.idleMs ?? 30000, resetMarginMs: o.resetMarginMs ?? 1000,
+            readReserve: Math.max(0, Math.min(1, o.readReserve ?? 0.2)),
         };
         this.now = options.now ?? (() => Date.now());
         this.rate = this.options.startRate;
@@ -203,7 +168,7 @@ export class RequestBudget {
         const t = this.now();
         this.settleSilence(t);
         const ahead = priority === 'punch' ? this.punches.length : this.punches.length + this.reads.length;
-        if (ahead === 0 && this.allowedAt(t) <= t) {
+        if (ahead === 0 && this.allowedAt(t, priority) <= t) {
             this.grant(t, false);
             return Promise.resolve();
         }
@@ -225,9 +190,7 @@ export class RequestBudget {
     }
 
     /** A request that ended without an HTTP answer (network error, abort): it no longer counts as in flight. */
-    release(): void {
-        this.inFlight = Math.max(0, this.inFlight - 1);
-    }
+    release(): void { this.inFlight = Math.max(0, this.inFlight - 1); }
 
     /** Every answer of the key, success or not. */
     observe(answer: BudgetAnswer): void {
@@ -259,8 +222,9 @@ export class RequestBudget {
     stats(): BudgetStats {
         const t = this.now();
         this.roll(t);
+        const perSecond = this.perSecond();
         return {
-            ratePerMinute: this.perSecond() === undefined ? undefined : (this.perSecond() as number) * 60,
+            ratePerMinute: perSecond === undefined ? undefined : perSecond * 60,
             source: this.source(),
             pausedUntil: this.pausedUntil > t ? this.pausedUntil : undefined,
             waitingPunches: this.punches.length,
@@ -325,7 +289,7 @@ export class RequestBudget {
 
     private announce(a: Announcement, t: number): void {
         const windowMs = a.windowMs ?? this.win?.windowMs ?? DEFAULT_WINDOW_MS;
-        const limit = a.limit ?? this.win?.limit ?? Math.max(a.remaining, 1);
+        const limit = Math.max(1, a.limit ?? this.win?.limit ?? a.remaining);
         const resetAt = t + a.resetMs + this.options.resetMarginMs;
         const w = this.win;
         const tol = Math.max(2000, windowMs / 10);
@@ -361,11 +325,13 @@ export class RequestBudget {
         this.pressed = false;
     }
 
-    private allowedAt(t: number): number {
+    private allowedAt(t: number, priority: BudgetPriority): number {
         this.roll(t);
         let at = Math.max(t, this.pausedUntil);
         if (this.gateRate() !== undefined) at = Math.max(at, this.nextAt);
-        if (this.win && this.win.left < 1) at = Math.max(at, this.win.resetAt);
+        const w = this.win;
+        const need = priority === 'read' && w ? 1 + Math.floor(w.limit * this.options.readReserve) : 1;
+        if (w && w.left < need) at = Math.max(at, w.resetAt);
         return at;
     }
 
@@ -384,7 +350,8 @@ export class RequestBudget {
         const t = this.now();
         this.settleSilence(t);
         while (this.punches.length + this.reads.length > 0) {
-            const at = this.allowedAt(t);
+            const head: BudgetPriority = this.punches.length > 0 ? 'punch' : 'read';
+            const at = this.allowedAt(t, head);
             if (at > t) {
                 this.timer = cappedTimeout(() => {
                     this.timer = undefined;
@@ -392,7 +359,7 @@ export class RequestBudget {
                 }, at - t);
                 return;
             }
-            const w = (this.punches.length > 0 ? this.punches : this.reads).shift() as Waiter;
+            const w = (head === 'punch' ? this.punches : this.reads).shift() as Waiter;
             if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
             this.grant(t, true);
             w.resolve();

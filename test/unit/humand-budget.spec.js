@@ -68,6 +68,37 @@ describe('humand request budget', function () {
         started.length.should.equal(10);
     });
 
+    it('counts requests still in flight against the first announced window, and ignores answers from the window before', async function () {
+        const budget = make({ startRate: 1000, ceiling: 1000 });
+        queue(budget, 3);
+        await clock.tickAsync(10);
+        budget.release(); // one ended without an answer
+        budget.observe(announced(5, 10)); // one more is still in flight: 5 - 1
+        const started = queue(budget, 10);
+        await clock.tickAsync(0);
+        started.length.should.equal(4);
+        await clock.tickAsync(11000); // our window rolled over: 50 again
+        started.length.should.equal(10);
+        budget.observe(announced(0, 0)); // an answer counted in the window before: ignored
+        const more = queue(budget, 5);
+        await clock.tickAsync(0);
+        more.length.should.equal(5);
+    });
+
+    it('adapts again when answers stop announcing a window after it passed', async function () {
+        const budget = make({ startRate: 5 });
+        await budget.take('punch');
+        budget.observe(announced(49, 60));
+        await clock.tickAsync(30000);
+        budget.observe(ok); // within the window: still announced
+        budget.stats().source.should.equal('announced');
+        await clock.tickAsync(32000);
+        budget.observe(ok);
+        const s = budget.stats();
+        s.source.should.equal('adaptive');
+        s.ratePerMinute.should.equal(50);
+    });
+
     it('reads the IETF draft forms of RateLimit and RateLimit-Policy, case-insensitively, and ignores bad values', function () {
         parseRateLimit({ 'ratelimit-policy': '50;w=60', ratelimit: 'limit=50, remaining=45, reset=30' })
             .should.eql({ limit: 50, windowMs: 60000, remaining: 45, resetMs: 30000 });
@@ -181,20 +212,23 @@ describe('humand request budget', function () {
         order.length.should.equal(7);
     });
 
-    it('in an announced window, reads get only what punches leave', async function () {
-        const budget = make();
+    it('in an announced window, reads get only what punches leave, and leave a reserve to punches', async function () {
+        const budget = make(); // readReserve 0.2: reads leave the last 10 of 50 to punches
         await budget.take('punch');
-        budget.observe(announced(1, 30));
+        budget.observe(announced(12, 30));
         const order = [];
-        budget.take('read').then(() => order.push('r1')); // free budget and nothing waiting: starts
+        const push = (name, prio) => budget.take(prio).then(() => order.push(name));
+        push('r1', 'read');
+        push('r2', 'read');
+        push('r3', 'read');
         await clock.tickAsync(0);
-        budget.take('read').then(() => order.push('r2'));
-        budget.take('punch').then(() => order.push('p1'));
-        budget.take('punch').then(() => order.push('p2'));
+        order.should.eql(['r1', 'r2']);
+        for (let i = 1; i <= 10; i++) push(`p${i}`, 'punch');
+        push('p11', 'punch');
         await clock.tickAsync(0);
-        order.should.eql(['r1']);
+        order.slice(2).should.eql(['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10']);
         await clock.tickAsync(31000);
-        order.should.eql(['r1', 'p1', 'p2', 'r2']);
+        order.slice(12).should.eql(['p11', 'r3']);
     });
 
     it('never exceeds a fixed limit, even when headers announce more; headers announcing less still lower it', async function () {
