@@ -1,13 +1,8 @@
 /**
- * The request budget of one Humand API key, shared by every sender of that key (issue 15). Humand allows 50
- * requests per 60 s per key and announces its window on every answer (`RateLimit-Policy: 50;w=60`,
- * `RateLimit: limit=50, remaining=45, reset=30`); a 429 carries `Retry-After`. The controller:
- * - follows an announced window exactly: at most `remaining` starts before `reset` (plus a margin), then `limit`;
- * - without announcements, adapts (additive increase per success, halving on a 429) within [floor, ceiling],
- *   spacing starts evenly so that an idle time never turns into a burst;
- * - in fixed mode never exceeds the fixed rate (headers announcing less still lower it);
- * - pauses every sender on a 429 for Retry-After; serves waiting punches before waiting reads.
- * Pure logic with one timer (cappedTimeout) and an injectable clock.
+ * The request budget of one Humand API key, shared by every sender of that key (issue 15; docs/decisions.md,
+ * "Humand request budget"). Follows an announced window (`RateLimit-Policy`/`RateLimit`) exactly, else adapts
+ * (AIMD within [floor, ceiling], evenly spaced starts: no burst after idle); a fixed rate is never exceeded; a 429
+ * pauses every sender for Retry-After; waiting punches go before waiting reads. One timer, injectable clock.
  */
 import { cappedTimeout } from '../kit/timer';
 import { retryAfterMs } from '../http';
@@ -36,13 +31,9 @@ export type ResolvedBudgetOptions = Required<Omit<RequestBudgetOptions, 'now'>>;
 
 export interface Announcement { limit: number | undefined; windowMs: number | undefined; remaining: number; resetMs: number }
 
+/** ratePerMinute: the current budget (undefined: unlimited); pausedUntil: the end of a 429's pause (epoch ms). */
 export interface BudgetStats {
-    /** Current budget in requests per minute; undefined: unlimited. */
-    ratePerMinute: number | undefined;
-    source: BudgetSource;
-    pausedUntil: number | undefined;
-    waitingPunches: number;
-    waitingReads: number;
+    ratePerMinute: number | undefined; source: BudgetSource; pausedUntil: number | undefined; waitingPunches: number; waitingReads: number;
 }
 
 interface Waiter { resolve: () => void; reject: (err: Error) => void; signal?: AbortSignal; onAbort?: () => void }
@@ -254,11 +245,9 @@ export class RequestBudget {
         this.closed = true;
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
-        for (const q of [this.punches, this.reads]) {
-            for (const w of q.splice(0)) {
-                if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
-                w.reject(new Error('request budget closed'));
-            }
+        for (const w of [...this.punches.splice(0), ...this.reads.splice(0)]) {
+            if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
+            w.reject(new Error('request budget closed'));
         }
     }
 
