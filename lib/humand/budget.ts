@@ -137,15 +137,17 @@ export class RequestBudget {
     private closed = false;
 
     constructor(options: RequestBudgetOptions = {}) {
-        const ceiling = options.ceiling !== undefined && options.ceiling > 0 ? options.ceiling : 100;
-        const floor = Math.min(ceiling, options.floor !== undefined && options.floor > 0 ? options.floor : 0.2);
+        // a number that is not finite and positive (or >= 0 where 0 means something) takes the default
+        const pos = (v: number | undefined, d: number, zero = false) => (v !== undefined && Number.isFinite(v) && (v > 0 || (zero && v === 0)) ? v : d);
         const o = options;
+        const ceiling = pos(o.ceiling, 100);
+        const floor = Math.min(ceiling, pos(o.floor, 0.2));
         this.options = {
-            mode: o.mode === 'fixed' ? 'fixed' : 'auto', fixedRate: o.fixedRate ?? 0, ceiling, floor,
-            startRate: Math.max(floor, Math.min(ceiling, o.startRate ?? 10)), increasePerSecond: o.increasePerSecond ?? ceiling / 20,
-            defaultRetryAfterMs: o.defaultRetryAfterMs ?? 5000, maxRetryAfterMs: o.maxRetryAfterMs ?? 3600 * 1000,
-            idleMs: o.idleMs ?? 30000, resetMarginMs: o.resetMarginMs ?? 1000,
-            readReserve: Math.max(0, Math.min(1, o.readReserve ?? 0.2)),
+            mode: o.mode === 'fixed' ? 'fixed' : 'auto', fixedRate: pos(o.fixedRate, 0), ceiling, floor,
+            startRate: Math.max(floor, Math.min(ceiling, pos(o.startRate, 10))), increasePerSecond: pos(o.increasePerSecond, ceiling / 20, true),
+            defaultRetryAfterMs: pos(o.defaultRetryAfterMs, 5000, true), maxRetryAfterMs: pos(o.maxRetryAfterMs, 3600 * 1000),
+            idleMs: pos(o.idleMs, 30000), resetMarginMs: pos(o.resetMarginMs, 1000, true),
+            readReserve: Math.min(1, pos(o.readReserve, 0.2, true)),
         };
         this.now = options.now ?? (() => Date.now());
         this.rate = this.options.startRate;
@@ -277,9 +279,10 @@ export class RequestBudget {
     }
 
     private announce(a: Announcement, t: number): void {
-        const windowMs = a.windowMs ?? this.win?.windowMs ?? DEFAULT_WINDOW_MS;
+        const cap = this.options.maxRetryAfterMs; // a window or reset beyond it is not believed
+        const windowMs = Math.min(cap, a.windowMs ?? this.win?.windowMs ?? DEFAULT_WINDOW_MS);
         const limit = Math.max(1, a.limit ?? this.win?.limit ?? a.remaining);
-        const resetAt = t + a.resetMs + this.options.resetMarginMs;
+        const resetAt = t + Math.min(cap, a.resetMs) + this.options.resetMarginMs;
         const w = this.win;
         const tol = Math.max(2000, windowMs / 10);
         if (!w || resetAt > w.resetAt + tol) {
@@ -290,7 +293,7 @@ export class RequestBudget {
         }
         w.limit = limit;
         w.windowMs = windowMs;
-        if (t + a.resetMs <= this.rolledAt) return; // answers a request counted in the window before ours
+        if (t + Math.min(cap, a.resetMs) <= this.rolledAt) return; // answers a request counted in the window before ours
         w.left = Math.min(w.left, a.remaining);
         w.resetAt = resetAt;
     }
@@ -319,7 +322,7 @@ export class RequestBudget {
         let at = Math.max(t, this.pausedUntil);
         if (this.gateRate() !== undefined) at = Math.max(at, this.nextAt);
         const w = this.win;
-        const need = priority === 'read' && w ? 1 + Math.floor(w.limit * this.options.readReserve) : 1;
+        const need = priority === 'read' && w ? 1 + Math.min(w.limit - 1, Math.floor(w.limit * this.options.readReserve)) : 1;
         if (w && w.left < need) at = Math.max(at, w.resetAt);
         return at;
     }

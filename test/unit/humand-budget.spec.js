@@ -320,6 +320,20 @@ describe('humand request budget', function () {
         clock.countTimers().should.equal(0);
     });
 
+    it('takes the defaults for nonsense options, never lets reads starve, and does not believe a window beyond an hour', async function () {
+        const budget = make({ startRate: NaN, ceiling: -1, floor: Infinity, fixedRate: NaN, idleMs: 0, readReserve: 5 });
+        budget.options.should.containEql({ startRate: 10, ceiling: 100, floor: 0.2, fixedRate: 0, idleMs: 30000, readReserve: 1 });
+        const started = queue(budget, 5);
+        await clock.tickAsync(1000);
+        started.should.eql([0, 100, 200, 300, 400]); // 10/s
+        budget.observe(announced(5, 10 ** 9, 5, 10 ** 9));
+        const reads = queue(budget, 2, 'read');
+        await clock.tickAsync(0);
+        reads.length.should.equal(0); // the whole window is reserved for punches, but for one
+        await clock.tickAsync(3600 * 1000 + 1000);
+        reads.length.should.equal(1);
+    });
+
     it('states its rate, source, pause and the drain time of a backlog', async function () {
         const budget = make();
         await budget.take('punch');
