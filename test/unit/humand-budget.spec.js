@@ -57,7 +57,7 @@ describe('humand request budget', function () {
         started[49].should.be.aboveOrEqual(60000);
     });
 
-    it('spends only what the window still allows when the key was used elsewhere, and takes the later window from the answers', async function () {
+    it('spends only what the window still allows when the key was used elsewhere, then the next window', async function () {
         const budget = make();
         await budget.take('punch');
         budget.observe(announced(3, 20));
