@@ -44,10 +44,6 @@ export function stepOfDecision(decision: Decision, state: EmployeeState, input: 
     }
 }
 
-function forget(state: EmployeeState, id: string): EmployeeState {
-    return { last: state.last, recent: state.recent.filter((r) => r !== id) };
-}
-
 /** A dry run: the record counts as delivered with `body` as what would have been sent. */
 export function stepOfDryRun(state: EmployeeState, input: RuleInput, action: Direction, body: unknown): Step {
     return { kind: 'done', state: afterDelivered(state, input, action), result: { delivered: true, kind: 'dry-run', humand: { action, status: 0, body } } };
@@ -79,7 +75,7 @@ export function stepOfOutcome(
             // same event is accepted (and decided again).
             return {
                 kind: 'done',
-                state: outcome.kind === 'rejected' && outcome.drift ? forget(afterDrift(state, input, outcome.drift), input.id) : { last: state.last, recent: state.recent },
+                state: { last: outcome.kind === 'rejected' && outcome.drift ? afterDrift(state, input, outcome.drift).last : state.last, recent: state.recent },
                 result: {
                     delivered: false,
                     kind: 'rejected',

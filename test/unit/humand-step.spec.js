@@ -43,6 +43,15 @@ describe('humand step', function () {
         drift.state.recent.should.eql(['e1']);
     });
 
+    it('a drift keeps every remembered id when the recent list is full (nothing is pushed out)', function () {
+        const { RECENT_IDS } = require('../../dist/lib/humand/rules');
+        const recent = Array.from({ length: RECENT_IDS }, (_, i) => `r${i}`);
+        const full = { last: state.last, recent };
+        const drift = stepOfOutcome({ kind: 'rejected', status: 422, message: 'x', body: {}, drift: 'in' }, full, input, 'out', 0, NOW, delay);
+        drift.state.recent.should.eql(recent);
+        drift.state.last.should.eql({ action: 'in', time: input.time, eventId: 'e2' });
+    });
+
     it('auth pauses; future holds until after the event time; retry backs off and honours Retry-After', function () {
         stepOfOutcome({ kind: 'auth', status: 401, message: 'm' }, state, input, 'in', 0, NOW, delay).should.eql({ kind: 'pause', message: 'authentication failed (HTTP 401)' });
         const future = stepOfOutcome({ kind: 'future', status: 422, message: 'futuro', body: {} }, state, { ...input, time: '2026-01-27T10:00:00-03:00' }, 'in', 1, NOW, delay);
