@@ -58,10 +58,6 @@ export class EventState {
         if (Number.isFinite(needed)) this.bound = Math.min(this.cap, Math.max(this.bound, Math.ceil(needed)));
     }
 
-    private get maxRecent(): number {
-        return this.bound;
-    }
-
     async load(): Promise<void> {
         if (this.loaded) return;
         const [storedC, storedR] = await Promise.all([this.store.get(this.prefix + 'cursor'), this.store.get(this.prefix + 'recent')]);
@@ -77,7 +73,7 @@ export class EventState {
         }
         if (Array.isArray(recent)) {
             this.raiseBound(recent.length);
-            this.recent = recent.filter((x): x is string => typeof x === 'string').slice(-this.maxRecent);
+            this.recent = recent.filter((x): x is string => typeof x === 'string').slice(-this.bound);
             this.recentSet = new Set(this.recent);
         }
         this.loaded = true;
@@ -103,7 +99,7 @@ export class EventState {
 
     /** How many emitted ids are remembered at most. */
     get maxRecentIds(): number {
-        return this.maxRecent;
+        return this.bound;
     }
 
     get recentCount(): number {
@@ -117,15 +113,15 @@ export class EventState {
     /** Remembers emitted ids (oldest forgotten first beyond the bound), then moves the cursor forward. */
     async commit(ids: string[], cursorMs?: number): Promise<void> {
         let changed = false;
-        // Only the newest maxRecent ids can stay remembered: skip the work for the others.
-        for (const id of ids.length > this.maxRecent ? ids.slice(ids.length - this.maxRecent) : ids) {
+        // Only the newest `bound` ids can stay remembered: skip the work for the others.
+        for (const id of ids.length > this.bound ? ids.slice(ids.length - this.bound) : ids) {
             if (this.recentSet.has(id)) continue;
             this.recent.push(id);
             this.recentSet.add(id);
             changed = true;
         }
-        if (this.recent.length > this.maxRecent) {
-            const drop = this.recent.splice(0, this.recent.length - this.maxRecent);
+        if (this.recent.length > this.bound) {
+            const drop = this.recent.splice(0, this.recent.length - this.bound);
             for (const id of drop) this.recentSet.delete(id);
         }
         if (changed) await this.store.set(this.prefix + 'recent', { v: STATE_VERSION, ids: this.recent });

@@ -47,17 +47,18 @@ function notHumand(res: HttpResult): string {
 export function classifyResponse(action: Direction, res: HttpResult, nowMs: number): Outcome {
     const status = res.status;
     const body = res.json ?? (res.text.length > 500 ? res.text.slice(0, 500) + '…' : res.text);
-    const message = humandMessage(res) || `HTTP ${status}`;
+    const said = humandMessage(res);
+    const message = said || `HTTP ${status}`;
     if (status >= 200 && status <= 299) return { kind: 'delivered', duplicate: false, status, body };
     if (status === 401 || status === 403) return { kind: 'auth', status, message };
     const retryAfter = retryAfterMs(res.headers['retry-after'], nowMs);
     if (status === 429 || status >= 500 || status === 408) return { kind: 'retry', status, message, retryAfterMs: retryAfter };
     if (status < 400 || NOT_A_VERDICT.has(status)) {
-        return { kind: 'retry', status, message: `${message === `HTTP ${status}` ? '' : message + ' · '}${notHumand(res)}`, retryAfterMs: retryAfter };
+        return { kind: 'retry', status, message: `${said ? said + ' · ' : ''}${notHumand(res)}`, retryAfterMs: retryAfter };
     }
     if (status === 409 || status === 422 || status === 400) {
-        const text = `${isRecord(res.json) && typeof res.json.code === 'string' ? res.json.code : ''} ${humandMessage(res)}`;
-        if (humandMessage(res) !== '') {
+        const text = `${isRecord(res.json) && typeof res.json.code === 'string' ? res.json.code : ''} ${said}`;
+        if (said !== '') {
             if (DUPLICATE.test(text)) return { kind: 'delivered', duplicate: true, status, body };
             if (FUTURE.test(text)) return { kind: 'future', status, message, body };
             if (OPEN_ENTRY.test(text)) return { kind: 'rejected', status, message, body, drift: 'in' };

@@ -2,6 +2,7 @@
  * Humand's rules, applied before a record is sent: duplicate id, times too far ahead or in the future,
  * repeat swipe (debounce), unknown direction, same direction twice and out of order. Pure functions.
  */
+import { positiveNumber } from '../config';
 import { Direction } from '../types';
 import { parseOffsetTime } from '../time';
 
@@ -73,7 +74,7 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
     if (state.recent.includes(input.id)) {
         return { kind: 'skip', code: 'duplicate', reason: `duplicate event ${input.id}` };
     }
-    const maxFutureMs = positiveOr(options.maxFutureMs, DEFAULT_MAX_FUTURE_MS);
+    const maxFutureMs = positiveNumber(options.maxFutureMs, DEFAULT_MAX_FUTURE_MS);
     if (parsed.ms > nowMs + maxFutureMs) {
         return {
             kind: 'reject',
@@ -119,7 +120,7 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
         }
         // The first punch of a shift is decided by the gap since the last punch, not by the calendar day,
         // so a night shift (in 22:00, out 06:00) alternates correctly.
-        const newShiftAfterMs = positiveOr(options.newShiftAfterMs, DEFAULT_NEW_SHIFT_AFTER_MS);
+        const newShiftAfterMs = positiveNumber(options.newShiftAfterMs, DEFAULT_NEW_SHIFT_AFTER_MS);
         if (!last || !lastParsed || Math.abs(parsed.ms - lastParsed.ms) > newShiftAfterMs) {
             action = 'in';
         } else {
@@ -127,10 +128,6 @@ export function decide(input: RuleInput, state: EmployeeState, options: RuleOpti
         }
     }
     return { kind: 'send', action };
-}
-
-function positiveOr(value: number | undefined, fallback: number): number {
-    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function hours(ms: number): string {

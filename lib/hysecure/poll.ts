@@ -11,7 +11,7 @@ import { HeldEvent, Plan, planEvents, PlannedEvent } from './days';
 import { reportDay } from './reportday';
 import { addDays, formatTimeOfDay, isDay, parseTimeOfDay } from './localtime';
 import { RowProblem, validateRows } from './rows';
-import type { EmittedIds, HeldEntry } from './state';
+import type { EmittedIds } from './state';
 
 export interface SessionsConfig {
     zone: string;
@@ -177,7 +177,7 @@ export async function commit(
     events: PlannedEvent[],
     nowMs: number,
     config: Pick<SessionsConfig, 'zone' | 'startOfDay' | 'days'>,
-    holds?: { range: DayRange; held: HeldEntry[] },
+    holds?: { range: DayRange; held: HeldEvent[] },
 ): Promise<void> {
     for (const e of events) emitted.add(e.day, e.event.id, nowMs);
     if (holds) emitted.setHeld(holds.range, holds.held);

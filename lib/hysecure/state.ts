@@ -29,12 +29,9 @@ export function heldKey(nodeId: string): string {
     return `attendanceBridge_hysecure_${safeKey(nodeId)}_held`;
 }
 
-/** An event held back until an earlier report day of its person has its "out" (days.ts). */
-export type HeldEntry = HeldEvent;
-
-function readHeld(value: unknown): HeldEntry[] {
+function readHeld(value: unknown): HeldEvent[] {
     if (!isRecord(value) || !Array.isArray(value.held)) return [];
-    const out: HeldEntry[] = [];
+    const out: HeldEvent[] = [];
     for (const h of value.held) {
         if (!isRecord(h)) continue;
         const { id, day, blockedBy, userId } = h;
@@ -60,7 +57,7 @@ interface DayEntry {
 
 export class EmittedIds {
     private readonly days = new Map<string, DayEntry>();
-    private held = new Map<string, HeldEntry>();
+    private held = new Map<string, HeldEvent>();
     private heldDirty = false;
     private readonly heldStoreKey: string;
 
@@ -98,7 +95,7 @@ export class EmittedIds {
     }
 
     /** Held events, in the order they were held. */
-    heldList(): HeldEntry[] {
+    heldList(): HeldEvent[] {
         return [...this.held.values()];
     }
 
@@ -106,8 +103,8 @@ export class EmittedIds {
      * Replaces the held events of the report days in `range` (a poll re-read those days and decided anew);
      * those of other days stay held. Held events already emitted are dropped.
      */
-    setHeld(range: { startDate: string; endDate: string }, held: HeldEntry[]): void {
-        const next = new Map<string, HeldEntry>();
+    setHeld(range: { startDate: string; endDate: string }, held: HeldEvent[]): void {
+        const next = new Map<string, HeldEvent>();
         for (const h of this.held.values()) if (h.day < range.startDate || h.day > range.endDate) next.set(h.id, h);
         for (const h of held) next.set(h.id, h);
         for (const id of [...next.keys()]) if (this.has(id)) next.delete(id);
@@ -175,7 +172,7 @@ export class EmittedIds {
     }
 }
 
-function sameHeld(a: Map<string, HeldEntry>, b: Map<string, HeldEntry>): boolean {
+function sameHeld(a: Map<string, HeldEvent>, b: Map<string, HeldEvent>): boolean {
     if (a.size !== b.size) return false;
     for (const [id, h] of a) {
         const o = b.get(id);

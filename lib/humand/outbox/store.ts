@@ -4,7 +4,7 @@
  * and the queue of bucket writes.
  */
 import { KeyValueStore } from '../../context';
-import { bucketOf, EmployeeRecord, formatBucket, parseBucket, snapshot, toRecord } from './format';
+import { bucketOf, EmployeeRecord, formatBucket, OutboxItem, parseBucket, snapshot, toRecord } from './format';
 import { ordered } from './order';
 
 /** Idle employees (nothing queued) kept in memory; older ones are read back from the store when needed. */
@@ -67,18 +67,16 @@ export class EmployeeStore {
                 if (!other || other.queue.length === 0) continue;
                 const record = await this.recordFor(employeeId);
                 const known = new Set([...record.recent, ...record.queue.map((i) => i.id)]);
-                let queue = record.queue;
-                let count = 0;
+                const added: OutboxItem[] = [];
                 for (const item of [...other.queue].sort((a, b) => a.seq - b.seq)) {
                     if (known.has(item.id)) continue;
                     known.add(item.id);
-                    queue = [...queue, { ...item, employeeId, seq: nextSeq(), action: undefined, notBefore: undefined, lastError: undefined }];
-                    count += 1;
+                    added.push({ ...item, employeeId, seq: nextSeq(), action: undefined, notBefore: undefined, lastError: undefined });
                 }
-                if (count === 0) continue;
-                record.queue = ordered(queue, nowMs);
+                if (added.length === 0) continue;
+                record.queue = ordered([...record.queue, ...added], nowMs);
                 await this.persist(employeeId);
-                adopted.set(employeeId, count);
+                adopted.set(employeeId, added.length);
             }
             await this.store.set(key, undefined);
         }
