@@ -10,6 +10,9 @@ export const DEFAULT_BASE_URL = 'https://api-prod.humand.co/public/api/v1';
 export const DEFAULT_CLOCK_IN_PATH = '/time-tracking/entries/clockIn';
 export const DEFAULT_CLOCK_OUT_PATH = '/time-tracking/entries/clockOut';
 export const ENTRIES_PATH = '/time-tracking/entries';
+/** Humand's list endpoints (`/users`, `/time-tracking/entries`, day summaries) accept `limit` 10–50 (400 outside). */
+export const MIN_PAGE_LIMIT = 10;
+export const MAX_PAGE_LIMIT = 50;
 
 export interface HumandConfig {
     baseUrl: string;

@@ -12,7 +12,7 @@
 import { HttpFailure, HttpResult, retryAfterMs } from '../http';
 import { parseOffsetTime } from '../time';
 import { Direction, errorMessage, isRecord } from '../types';
-import { EntriesQuery, humandMessage } from './client';
+import { EntriesQuery, humandMessage, MAX_PAGE_LIMIT } from './client';
 import { Outcome } from './classify';
 
 /** What the read-back needs: HumandClient satisfies it. */
@@ -39,7 +39,7 @@ export interface HeldEntry {
     source?: string;
 }
 
-export const READBACK_LIMIT = 50;
+export const READBACK_LIMIT = MAX_PAGE_LIMIT;
 const MAX_PAGES = 20;
 
 type Failure = Extract<Outcome, { kind: 'auth' | 'retry' }>;

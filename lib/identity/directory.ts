@@ -3,7 +3,7 @@
  * the node (employeeInternalId, email or id), case- and space-insensitively. Inactive users are
  * kept aside so a match on them can be reported as "inactive" instead of "unknown".
  */
-import type { HumandUser, UsersPage } from '../humand/client';
+import { HumandUser, MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, UsersPage } from '../humand/client';
 import { normaliseKey } from './table';
 
 export type HumandField = 'employeeInternalId' | 'email' | 'id';
@@ -117,9 +117,6 @@ export interface FetchOptions {
     signal?: AbortSignal;
 }
 
-export const USERS_PAGE_MIN = 10;
-export const USERS_PAGE_MAX = 50;
-
 /** Safety stop: 10,000 pages (500,000 users at 50 a page). */
 const MAX_PAGES = 10000;
 
@@ -135,8 +132,7 @@ export interface FetchResult {
  * to the end). Users listed twice while the list shifts under us are kept once (by id).
  */
 export async function fetchAllUsers(source: UsersSource, options: FetchOptions = {}): Promise<FetchResult> {
-    // Humand accepts limit 10–50 on /users (400 outside).
-    const pageSize = Math.min(USERS_PAGE_MAX, Math.max(USERS_PAGE_MIN, Math.floor(options.pageSize ?? USERS_PAGE_MAX)));
+    const pageSize = Math.min(MAX_PAGE_LIMIT, Math.max(MIN_PAGE_LIMIT, Math.floor(options.pageSize ?? MAX_PAGE_LIMIT)));
     const seen = new Map<string, DirectoryUser>();
     let withoutEmployeeId = 0;
     let read = 0;

@@ -10,7 +10,7 @@ import { readNumber } from '../../lib/config';
 import { contextStore, NodeRedContext, resolveStoreName, shortHash } from '../../lib/context';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { HttpFailure, validateBaseUrl } from '../../lib/http';
-import { DEFAULT_BASE_URL, HumandClient } from '../../lib/humand/client';
+import { DEFAULT_BASE_URL, HumandClient, MIN_PAGE_LIMIT } from '../../lib/humand/client';
 import { Outbox } from '../../lib/humand/outbox';
 import { OutboxConflict, outboxRegistry } from '../../lib/humand/outbox/registry';
 import { readHumandSettings } from '../../lib/humand/settings';
@@ -107,7 +107,7 @@ export = function (RED: NodeAPI): void {
         if (isProblem(settings)) return { ok: false, message: RED._(settings.problem, settings.data ?? {}) };
         const client = new HumandClient(settings);
         try {
-            const page = await client.users(1, 10); // Humand's smallest page (limit 10–50)
+            const page = await client.users(1, MIN_PAGE_LIMIT); // Humand's smallest page
             return { ok: true, message: RED._('humand-server.test.ok', { count: String(page.count) }) };
         } catch (err) {
             const reason = err instanceof HttpFailure ? err.message : errorMessage(err);
