@@ -7,6 +7,7 @@ const http = require('http');
 const { helper, node, resetContext, collect, until } = require('../helper');
 const { allHealth } = require('../../dist/lib/health');
 const { createHumandSimulator } = require('../../sim/humand');
+const { ago, evt, flow } = require('./humand-clock-fixtures');
 
 const humandServer = node('humand-server');
 const humandClock = node('humand-clock');
@@ -16,26 +17,6 @@ const USERS = [
     { id: 1, employeeInternalId: '00123', firstName: 'Ana', lastName: 'García', email: 'ana@example.com', status: 'ACTIVE', segmentations: [] },
     { id: 2, employeeInternalId: '00456', firstName: 'Luis', lastName: 'Pérez', email: 'luis@example.com', status: 'ACTIVE', segmentations: [] },
 ];
-
-/** ISO time `minutesAgo` before now, written with -03:00. */
-function ago(minutesAgo, base = Date.now()) {
-    return new Date(base - minutesAgo * 60000 - 3 * 3600000).toISOString().replace('Z', '-03:00');
-}
-function evt(id, employeeId, minutesAgo, direction = null) {
-    return { id, source: 'hikcentral', person: { id: 'p' + employeeId, name: 'Ana' }, time: ago(minutesAgo), direction, device: { id: '12', name: 'Main door' }, employeeId };
-}
-
-function flow(baseUrl, clockProps = {}) {
-    return [
-        { id: 'tab1', type: 'tab' },
-        { id: 's1', type: 'humand-server', baseUrl, timeout: 2, rateLimit: 0 },
-        { id: 'c1', z: 'tab1', type: 'humand-clock', server: 's1', debounce: 0, wires: [['ok'], ['ko']], ...clockProps },
-        { id: 'ok', z: 'tab1', type: 'helper' },
-        { id: 'ko', z: 'tab1', type: 'helper' },
-        { id: 'catch1', z: 'tab1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', z: 'tab1', type: 'helper' },
-    ];
-}
 
 async function load(f, creds = { s1: { apiKey: KEY } }) {
     await helper.load([humandServer, humandClock], f, creds);

@@ -5,6 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const { helper, node, deploy, useContextStores, resetContext, tmpDir, collect, until, Context } = require('../helper');
 const { createHumandSimulator } = require('../../sim/humand');
+const { ago, evt, flow } = require('./humand-clock-fixtures');
 
 const humandServer = node('humand-server');
 const humandClock = node('humand-clock');
@@ -16,29 +17,6 @@ const USERS = [
     { id: 3, employeeInternalId: '00789', firstName: 'Eva', lastName: 'Soto', email: 'eva@example.com', status: 'ACTIVE', segmentations: [] },
     { id: 4, employeeInternalId: 'retry', firstName: 'Rita', lastName: 'Retry', email: 'rita@example.com', status: 'ACTIVE', segmentations: [] },
 ];
-
-/** ISO time `minutesAgo` before now, written with -03:00. */
-function ago(minutesAgo, base = Date.now()) {
-    return new Date(base - minutesAgo * 60000 - 3 * 3600000).toISOString().replace('Z', '-03:00');
-}
-function evt(id, employeeId, minutesAgo, direction = null, extra = {}) {
-    return {
-        id, source: 'hikcentral', person: { id: 'p' + employeeId, name: 'Ana' }, time: ago(minutesAgo), direction,
-        device: { id: '12', name: 'Main door' }, employeeId, ...extra,
-    };
-}
-
-function flow(baseUrl, clockProps = {}, serverProps = {}) {
-    return [
-        { id: 'tab1', type: 'tab' },
-        { id: 's1', type: 'humand-server', baseUrl, timeout: 2, rateLimit: 0, ...serverProps },
-        { id: 'c1', z: 'tab1', type: 'humand-clock', server: 's1', debounce: 0, wires: [['ok'], ['ko']], ...clockProps },
-        { id: 'ok', z: 'tab1', type: 'helper' },
-        { id: 'ko', z: 'tab1', type: 'helper' },
-        { id: 'catch1', z: 'tab1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', z: 'tab1', type: 'helper' },
-    ];
-}
 
 describe('humand-clock', function () {
     let sim;
