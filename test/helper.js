@@ -82,4 +82,9 @@ async function deploy(flow, type = 'full', credentials = {}) {
     await started;
 }
 
+/** Every spec starts with an empty attendance journal (one per Node-RED process otherwise). */
+if (typeof afterEach === 'function') {
+    afterEach(() => require(path.join(__dirname, '..', 'dist', 'lib', 'journal', 'index.js')).closeJournals());
+}
+
 module.exports = { helper, deploy, Context, nrVersion, nrModule, node, useContextStores, resetContext, tmpDir, collect, until };

@@ -122,6 +122,8 @@ export interface JournalHealth {
     retentionDays: number;
     lastWriteError?: string;
     lastWriteErrorAt?: number;
+    /** Epoch ms since writing has failed without a success (health: failing after its threshold). */
+    failingSince?: number;
     /** Lines that could not be written and were given up (a write failure that lasted; memory window full). */
     droppedLines: number;
     parked: number;

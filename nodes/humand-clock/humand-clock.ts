@@ -7,7 +7,9 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { HealthTracker } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { renderComment } from '../../lib/humand/comment';
-import { Outbox, OutboxResult } from '../../lib/humand/outbox';
+import { Outbox, OutboxProgress, OutboxResult } from '../../lib/humand/outbox';
+import { JournalLink } from '../../lib/journal/link';
+import { progressStep, resultStep } from '../../lib/journal/outbox';
 import { checkInput } from '../../lib/humand/input';
 import { readClockOptions } from '../../lib/humand/options';
 import { isCommand } from '../../lib/kit/command';
@@ -51,6 +53,9 @@ export = function (RED: NodeAPI): void {
         let outbox: Outbox | undefined;
 
         checkStore(RED, node, 'humand-clock', store);
+        // Replayed records come in again as messages: the normal rules, the outbox and Humand's duplicate rule apply.
+        const journal = new JournalLink(RED, { id: node.id, type: 'humand-clock' }, (item) => node.receive({ payload: item.event, topic: item.topic ?? item.employeeId } as NodeMessageInFlow), () => status.update());
+        const t = (key: string, data?: Record<string, string>): string => RED._(key, data);
 
         const status = new NodeStatus(node, (): StatusValue | undefined => {
             if (fatal) return { fill: 'red', shape: 'ring', text: fatal };
@@ -60,11 +65,13 @@ export = function (RED: NodeAPI): void {
             }
             const s = clockStatus(outbox.stats(), Date.now());
             const prefix = dryRun ? RED._('humand-clock.status.dryRun') + ' · ' : '';
-            return { fill: s.fill, shape: s.shape, text: prefix + (s.key ? RED._(`humand-clock.status.${s.key}`, s.data) : s.text ?? '') };
+            return { fill: s.fill, shape: s.shape, text: prefix + (s.key ? RED._(`humand-clock.status.${s.key}`, s.data) : s.text ?? '') + journal.statusSuffix(t, 'humand-clock') };
         });
         const scheduleStatus = (): void => status.update();
 
         function onResult(result: OutboxResult): void {
+            const { step, info } = resultStep(result);
+            journal.record(step, result.item.event, info);
             const { output, msg } = resultMessage(result);
             if (result.delivered) {
                 health.success();
@@ -80,6 +87,12 @@ export = function (RED: NodeAPI): void {
             scheduleStatus();
         }
 
+        function onProgress(p: OutboxProgress): void {
+            if (p.item.meta.origin !== node.id) return;
+            const { step, info } = progressStep(p);
+            journal.record(step, p.item.event, info);
+        }
+
         if (!server) {
             fatal = RED._('humand-clock.status.noServer');
         } else {
@@ -90,6 +103,7 @@ export = function (RED: NodeAPI): void {
                 outbox = server.getOutbox(store, dryRun, { concurrency });
                 outbox.attach(node.id, onResult);
                 outbox.on('change', scheduleStatus);
+                outbox.on('progress', onProgress);
                 outbox.whenStarted().then(
                     () => scheduleStatus(),
                     (err: unknown) => {
@@ -104,9 +118,24 @@ export = function (RED: NodeAPI): void {
         }
         status.refresh();
 
-        attachHealth(node, () => clockHealth(node, outbox?.stats(), health, fatal ?? unsendable, dryRun), () => outbox?.retryNow());
+        attachHealth(
+            node,
+            () => {
+                const info = clockHealth(node, outbox?.stats(), health, fatal ?? unsendable, dryRun);
+                return { ...info, details: { ...info.details, parked: journal.parked() } };
+            },
+            () => outbox?.retryNow(),
+        );
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
+            const asked = journal.command(msg);
+            if (asked) {
+                asked.then(
+                    () => done(),
+                    (err: unknown) => done(err instanceof Error ? err : new Error(errorMessage(err))),
+                );
+                return;
+            }
             if (isCommand(msg, 'retry')) {
                 outbox?.retryNow();
                 done();
@@ -121,10 +150,16 @@ export = function (RED: NodeAPI): void {
             }
             if (!outbox || fatal) {
                 const reason = fatal ?? RED._('humand-clock.status.noServer');
+                journal.record('rejected', check.event, { detail: `not accepted: ${reason}`, outcome: 'rejected', reasonCode: 'not-accepted' });
                 done(new Error(reason));
                 return;
             }
             const event = check.event;
+            const fail = (err: unknown): void => {
+                journal.record('rejected', event, { detail: `not accepted: ${errorMessage(err)}`, outcome: 'rejected', reasonCode: 'not-accepted' });
+                health.failure(errorMessage(err));
+                done(err instanceof Error ? err : new Error(errorMessage(err)));
+            };
             const backfill = (msg as Record<string, unknown>).backfill === true;
             outbox
                 .enqueue(
@@ -134,24 +169,25 @@ export = function (RED: NodeAPI): void {
                     renderComment(template, event),
                 )
                 .then((res) => {
-                    if (!res.queued) {
+                    if (res.queued) journal.record('queued', event, { detail: 'taken into the outbox', outcome: 'pending', onlyFirst: true });
+                    else {
+                        journal.record('skipped', event, { detail: res.reason, outcome: 'skipped', reasonCode: res.code });
                         health.count('skipped');
                         send([null, { ...msg, reason: res.reason, reasonCode: res.code } as NodeMessage]);
                     }
                     scheduleStatus();
                     done();
                 })
-                .catch((err: unknown) => {
-                    health.failure(errorMessage(err));
-                    done(err instanceof Error ? err : new Error(errorMessage(err)));
-                });
+                .catch(fail);
         });
 
         node.on('close', (_removed: boolean, done: () => void) => {
             status.close();
+            journal.close();
             if (outbox) {
                 outbox.detach(node.id);
                 outbox.off('change', scheduleStatus);
+                outbox.off('progress', onProgress);
             }
             done();
         });

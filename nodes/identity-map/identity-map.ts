@@ -20,9 +20,11 @@ import { lookupMessage, reasonText, UnmappedResult } from '../../lib/identity/lo
 import { DirectoryService } from '../../lib/identity/service';
 import { readIdentitySettings } from '../../lib/identity/settings';
 import { identityStatus, refreshErrorText, Translate } from '../../lib/identity/status';
+import { JournalLink } from '../../lib/journal/link';
+import type { ParkReason } from '../../lib/journal/types';
 import { buildTable, validateTable } from '../../lib/identity/table';
 import { WarnOnce } from '../../lib/identity/warn-once';
-import { errorMessage } from '../../lib/types';
+import { AttendanceEvent, errorMessage, isRecord } from '../../lib/types';
 import type { HumandServerNode } from '../humand-server/types';
 import { MIGRATIONS } from './migrations';
 import type { IdentityMapDef } from './types';
@@ -49,9 +51,12 @@ export = function (RED: NodeAPI): void {
         if (issues.length > 0) node.warn(t('identity-map.warn.tableIssues', { count: String(issues.length) }));
         if (s.lookup === 'msg' && s.lookupPath === '') setupError = t('identity-map.errors.noPath');
 
-        const status = new NodeStatus(node, () =>
-            identityStatus({ setupError, tableSize: table.size, fallback: s.fallback, directory: service && { state: service.state(), failing: service.failing } }, t),
-        );
+        // Replayed records come in again as messages (the event without raw, its topic).
+        const journal = new JournalLink(RED, { id: node.id, type: 'identity-map' }, (item) => node.receive({ payload: item.event, topic: item.topic ?? item.event.person?.id } as NodeMessageInFlow), () => status.update());
+        const status = new NodeStatus(node, () => {
+            const v = identityStatus({ setupError, tableSize: table.size, fallback: s.fallback, directory: service && { state: service.state(), failing: service.failing } }, t);
+            return { ...v, text: v.text + journal.statusSuffix(t, 'identity-map') };
+        });
 
         if (config.server && !server) {
             setupError = t('identity-map.errors.serverMissing');
@@ -76,9 +81,10 @@ export = function (RED: NodeAPI): void {
         const gate = firstLoadGate(service?.ready, FIRST_LOAD_WAIT_MS);
         status.refresh();
 
-        attachHealth(node, () =>
-            identityHealth({ id: node.id, name: node.name, tableSize: table.size, fallback: s.fallback, lookup: s.fieldLabel, humandField: s.humandField, setupError, state: service?.state(), tracker: health }),
-        );
+        attachHealth(node, () => {
+            const info = identityHealth({ id: node.id, name: node.name, tableSize: table.size, fallback: s.fallback, lookup: s.fieldLabel, humandField: s.humandField, setupError, state: service?.state(), tracker: health });
+            return { ...info, details: { ...info.details, parked: journal.parked() } };
+        });
 
         function reason(result: UnmappedResult): string {
             const key = `identity-map.reason.${result.detail}`;
@@ -97,17 +103,30 @@ export = function (RED: NodeAPI): void {
                 out.payload = { ...(msg.payload as Record<string, unknown>), employeeId: result.employeeId };
                 out.topic = result.employeeId;
                 out.identity = result.humandUser ? { via: result.via, humandUser: result.humandUser } : { via: result.via };
+                journal.record('mapped', out.payload as AttendanceEvent, { detail: `via ${result.via} → ${result.employeeId}`, outcome: 'pending', employeeId: result.employeeId });
                 send([out, null]);
                 return;
             }
             health.count(result.code);
-            out.reason = reason(result);
+            const why = reason(result);
+            out.reason = why;
             out.reasonCode = result.code;
-            if (warnings.first(result, service?.state().refreshedAt)) node.warn(out.reason);
+            if (warnings.first(result, service?.state().refreshedAt)) node.warn(why);
+            // A person a table row or Humand can fix is parked for a replay; a bad input or setting is not.
+            const park = result.code === 'invalid' ? undefined : { reasonCode: result.code as ParkReason, topic: typeof msg.topic === 'string' ? msg.topic : undefined };
+            if (isRecord(msg.payload)) journal.record('unmapped', msg.payload as unknown as AttendanceEvent, { detail: why, reasonCode: result.code, outcome: 'rejected', park });
             send([null, out]);
         }
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
+            const asked = journal.command(msg);
+            if (asked) {
+                asked.then(
+                    () => done(),
+                    (err: unknown) => done(err instanceof Error ? err : new Error(errorMessage(err))),
+                );
+                return;
+            }
             if (isCommand(msg, 'refresh')) {
                 if (!service) return done(new Error(setupError ?? t('identity-map.errors.noServer')));
                 service.refresh().then(
@@ -136,6 +155,7 @@ export = function (RED: NodeAPI): void {
 
         node.on('close', (_removed: boolean, done: () => void) => {
             status.close();
+            journal.close();
             gate.close();
             service?.close();
             done();

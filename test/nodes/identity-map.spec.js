@@ -195,10 +195,11 @@ describe('identity-map', function () {
             ko[0].reasonCode.should.equal('inactive');
             ko[0].reason.should.match(/000113.*inactive/);
             // 132 users, 10 inactive (13, 26, ... 130): 122 active
-            await waitFor(() => lastStatus().text === 'identity-map.status.directory');
+            // The inactive person's event is parked (the journal): the status says so.
+            await waitFor(() => lastStatus().text === 'identity-map.status.directory · identity-map.status.parked');
             lastStatus().fill.should.equal('green');
             const h = allHealth().find((x) => x.id === 'm1');
-            h.details.should.containEql({ directorySize: 122, inactive: 10, directoryFrom: 'humand' });
+            h.details.should.containEql({ directorySize: 122, inactive: 10, directoryFrom: 'humand', parked: 1 });
             h.counts.should.containEql({ mapped: 2, inactive: 1, directory: 2 });
         });
 

@@ -23,11 +23,11 @@ import { insertItem, ordered, removeItem } from './order';
 import { ForeignDuplicates } from './senders';
 import { KeyScheduler } from './scheduler';
 import { EmployeeStore } from './store';
-import type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
+import type { EnqueueResult, OutboxOptions, OutboxProgress, OutboxResult, OutboxStats } from './types';
 
 export { bucketOf } from './format';
 
-export type { EnqueueResult, OutboxOptions, OutboxResult, OutboxStats } from './types';
+export type { EnqueueResult, OutboxOptions, OutboxProgress, OutboxResult, OutboxStats } from './types';
 
 type ResultHandler = (result: OutboxResult) => void;
 
@@ -258,7 +258,12 @@ export class Outbox extends EventEmitter {
 
         if (!item.action) {
             const step = stepOfDecision(decide(ruleInput(item), record, item.rules, this.now()), record, ruleInput(item), item.attempts);
-            if (step.kind !== 'send') return this.apply(employeeId, record, item, step);
+            if (step.kind !== 'send') {
+                const wasHeld = item.held === true;
+                await this.apply(employeeId, record, item, step);
+                if (step.kind === 'wait' && !wasHeld) this.progress({ item, kind: 'held', detail: `held until ${new Date(step.notBefore).toISOString()} (its time is ahead)` });
+                return;
+            }
             item.held = false;
             // Not written before the request: the decision depends only on the stored state and the
             // stored item, which do not change until this item has its final answer, so after a crash
@@ -302,7 +307,21 @@ export class Outbox extends EventEmitter {
         if (outcome.kind === 'delivered' || outcome.kind === 'rejected' || outcome.kind === 'retry') this.authFailures = 0;
         const step = stepOfOutcome(outcome, record, ruleInput(item), action, item.attempts, this.now(), (n) => this.retryDelay(n));
         if (step.kind === 'wait' && outcome.kind === 'retry') this.lastError = step.lastError;
-        return this.apply(employeeId, record, item, step);
+        await this.apply(employeeId, record, item, step);
+        if (step.kind === 'wait' || step.kind === 'pause') {
+            const answer = outcome.kind === 'delivered' ? {} : { status: outcome.status, message: outcome.message };
+            const detail = step.kind === 'pause' ? step.message : `${step.lastError ?? 'waiting'}; next try ${new Date(item.notBefore ?? this.now()).toISOString()}`;
+            this.progress({ item, kind: step.kind === 'pause' ? 'paused' : step.held ? 'held' : 'retry', detail, ...answer });
+        }
+    }
+
+    /** Tells the journal (through the humand-clock node) that a record waits or sending stopped. */
+    private progress(p: OutboxProgress): void {
+        try {
+            this.emit('progress', p);
+        } catch (err) {
+            this.opts.log?.(`outbox: progress listener failed: ${errorMessage(err)}`);
+        }
     }
 
     /** Carries out a step on the head item: state, queue, store, result. */

@@ -57,3 +57,13 @@ export interface OutboxOptions {
 }
 
 export type EnqueueResult = { queued: true } | { queued: false; code: 'duplicate'; reason: string };
+
+/** A record that waits (held for its time, retried after an answer) or stopped sending (authentication): for the journal. */
+export interface OutboxProgress {
+    item: OutboxItem;
+    kind: 'held' | 'retry' | 'paused';
+    detail: string;
+    /** Humand's answer that caused it (a retry or pause after a request). */
+    status?: number;
+    message?: string;
+}

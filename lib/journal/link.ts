@@ -1,0 +1,81 @@
+/**
+ * A node's tie to the journal: writes its steps, takes its replayed records (re-sent into its own
+ * input), answers the `replay` / `dismiss` commands of `msg.topic`, and gives its status the parked
+ * count and a journal write failure. Registered at construction, released on close.
+ */
+import type { NodeAPI } from 'node-red';
+import type { AttendanceEvent } from '../types';
+import { isRecord } from '../types';
+import { isCommand } from '../kit/command';
+import { journalOf } from './index';
+import type { Journal, ReplayTarget, StepInfo } from './service';
+import type { JournalEvent, ParkedSelection, StepName } from './types';
+
+export type Translate = (key: string, data?: Record<string, string>) => string;
+
+/** A selection from a command's payload: `{ids}`, `{employee}`, `{reasonCode}`; nothing (or `{}`): all of this node's. */
+export function selectionOf(payload: unknown): ParkedSelection | undefined {
+    if (!isRecord(payload)) return { reasonCode: '*' };
+    if (Array.isArray(payload.ids)) return { ids: payload.ids.filter((i): i is string => typeof i === 'string') };
+    if (typeof payload.id === 'string') return { ids: [payload.id] };
+    if (typeof payload.employee === 'string') return { employee: payload.employee };
+    if (typeof payload.reasonCode === 'string') return { reasonCode: payload.reasonCode };
+    if (Object.keys(payload).length === 0) return { reasonCode: '*' };
+    return undefined;
+}
+
+export class JournalLink {
+    readonly journal: Journal;
+    private readonly onParked: (nodeId?: string) => void;
+
+    constructor(
+        RED: NodeAPI,
+        private readonly node: { id: string; type: 'identity-map' | 'humand-clock' },
+        target: ReplayTarget,
+        changed: () => void,
+    ) {
+        this.journal = journalOf(RED);
+        this.journal.registerTarget(node.id, target);
+        this.target = target;
+        this.onParked = (nodeId) => {
+            if (nodeId === undefined || nodeId === node.id) changed();
+        };
+        this.journal.on('parked', this.onParked);
+    }
+
+    private readonly target: ReplayTarget;
+
+    record(step: StepName, event: AttendanceEvent | JournalEvent, info?: StepInfo): void {
+        this.journal.record(this.node, step, event, info);
+    }
+
+    parked(): number {
+        return this.journal.parkedCount(this.node.id);
+    }
+
+    /** ` · 3 parked` and ` · journal: cannot write` for the status text ('' when neither). */
+    statusSuffix(t: Translate, prefix: string): string {
+        const n = this.parked();
+        const h = this.journal.health();
+        let text = n > 0 ? ' · ' + t(`${prefix}.status.parked`, { count: String(n) }) : '';
+        if (h.failingSince !== undefined) text += ' · ' + t(`${prefix}.status.journalFailed`);
+        return text;
+    }
+
+    /**
+     * A `replay` or `dismiss` command (msg.topic) for this node's parked records; undefined when `msg` is
+     * not one. Resolves to how many records it took.
+     */
+    command(msg: { topic?: unknown; payload?: unknown }): Promise<number> | undefined {
+        const name = isCommand(msg, 'replay') ? 'replay' : isCommand(msg, 'dismiss') ? 'dismiss' : undefined;
+        if (!name) return undefined;
+        const selection = selectionOf(msg.payload);
+        if (!selection) return Promise.reject(new Error(`${name}: payload must be {ids}, {employee} or {reasonCode}`));
+        return name === 'replay' ? this.journal.replay(selection, this.node.id) : this.journal.dismiss(selection, this.node.id);
+    }
+
+    close(): void {
+        this.journal.unregisterTarget(this.node.id, this.target);
+        this.journal.off('parked', this.onParked);
+    }
+}
