@@ -45,7 +45,8 @@ export const DEFAULT_SEARCH_DAYS = 31;
 export class Journal extends EventEmitter implements JournalApi {
     private store?: JournalStore;
     readonly opened: Promise<void>;
-    private early: Array<{ line: JournalLine; event: JournalEvent }> = [];
+    /** Writes asked before the store opened (lines, parks), carried out once it is open. */
+    private early: Array<(store: JournalStore) => void> = [];
     private readonly parkedItems = new Map<string, ParkedItem>();
     private readonly targets = new Map<string, ReplayTarget>();
     private readonly seen = new Set<string>();
@@ -59,13 +60,14 @@ export class Journal extends EventEmitter implements JournalApi {
         this.opened = JournalStore.open(opts).then(
             (store) => {
                 this.store = store;
-                for (const item of store.loadedParked) this.parkedItems.set(item.id, item);
+                // Parked while it opened: newer than what is stored.
+                for (const item of store.loadedParked) if (!this.parkedItems.has(item.id)) this.parkedItems.set(item.id, item);
                 if (store.mode === 'memory') {
                     opts.log(`attendance journal: ${opts.dir ? `cannot write to ${opts.dir} (${store.problem})` : 'no user directory'}; the journal keeps the last ${opts.memoryLines} steps in memory only (lost on restart)`);
                 }
                 const early = this.early;
                 this.early = [];
-                for (const e of early) store.write(e.line, e.event);
+                for (const write of early) write(store);
                 this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
                 this.sweepTimer.unref?.();
                 if (this.parkedItems.size) this.emit('parked');
@@ -105,8 +107,12 @@ export class Journal extends EventEmitter implements JournalApi {
     }
 
     private write(line: JournalLine, event: JournalEvent): void {
-        if (this.store) this.store.write(line, event);
-        else if (this.early.length < EARLY_LINES && !this.openError) this.early.push({ line, event });
+        this.withStore((store) => store.write(line, event));
+    }
+
+    private withStore(write: (store: JournalStore) => void): void {
+        if (this.store) write(this.store);
+        else if (this.early.length < EARLY_LINES && !this.openError) this.early.push(write);
     }
 
     private park(writer: Writer, ev: JournalEvent, employeeId: string | undefined, park: NonNullable<StepInfo['park']>, line: JournalLine, attempt: number): void {
@@ -128,13 +134,14 @@ export class Journal extends EventEmitter implements JournalApi {
         if (park.topic !== undefined) item.topic = boundText(park.topic, 200);
         this.parkedItems.set(item.id, item);
         this.attempts.delete(ev.id);
-        this.store?.writeParked({ op: 'park', item });
+        this.withStore((store) => store.writeParked({ op: 'park', item }));
         this.emit('parked', item.nodeId);
     }
 
     private unpark(item: ParkedItem): void {
         this.parkedItems.delete(item.id);
-        this.store?.writeParked({ op: 'unpark', id: item.id, at: this.opts.now() });
+        const at = this.opts.now();
+        this.withStore((store) => store.writeParked({ op: 'unpark', id: item.id, at }));
         this.emit('parked', item.nodeId);
     }
 
