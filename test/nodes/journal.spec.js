@@ -2,6 +2,7 @@
 // The attendance journal through the real nodes (issue 12): identity-map → humand-clock → the Humand
 // simulator, with the journal in a temporary folder.
 require('should');
+const sinon = require('sinon');
 const fs = require('fs');
 const path = require('path');
 const { helper, node, deploy, resetContext, tmpDir, collect, until } = require('../helper');
@@ -148,6 +149,28 @@ describe('attendance journal (nodes)', function () {
             await until(() => !/parked/.test(lastStatus(c1).text));
         });
     }
+
+    it('an event sent to humand-clock directly: queued, each retried answer with its request number, then delivered (fake timers)', async function () {
+        const { c1, ok } = await load([]);
+        const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+        try {
+            sim.setFaults({ count: 1, kinds: ['503'] });
+            c1.receive({ payload: { ...evt('hik:7', '000101'), employeeId: '00123' } });
+            await until(() => sim.requests.length === 1);
+            // Waiting on its back-off timer: the retry is journaled.
+            await until(() => helper.getNode('s1').getOutbox('', false, { concurrency: 1 }).stats().waiting >= 1);
+            await clock.tickAsync(2000);
+            await until(() => ok.length === 1);
+        } finally {
+            clock.restore();
+        }
+        const [e] = await journal.search('00123');
+        e.steps.map((x) => `${x.node}:${x.step}`).should.eql(['humand-clock:queued', 'humand-clock:retry', 'humand-clock:sent']);
+        e.steps[1].humand.should.containEql({ status: 503, request: 1 });
+        e.steps[1].detail.should.match(/HTTP 503.*next try/);
+        e.steps[2].humand.should.containEql({ status: 201, request: 2 });
+        e.outcome.should.equal('delivered');
+    });
 
     it('parks a time too far ahead; msg.topic "dismiss" drops it, the journal says so', async function () {
         const { m1, c1, ko } = await load([{ source: '000101', target: '00123' }]);
