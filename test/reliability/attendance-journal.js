@@ -50,6 +50,26 @@ function storedLines(dir) {
 }
 
 /**
+ * The journal's events as stored, by id: {id, time, employeeId, steps: [step names], sent: true when a
+ * `sent` line (Humand's final answer) is there}.
+ */
+function storedEvents(dir) {
+    const byId = new Map();
+    for (const l of storedLines(dir)) {
+        let e = byId.get(l.i);
+        if (!e) {
+            e = { id: l.i, time: undefined, employeeId: undefined, steps: [], sent: false };
+            byId.set(l.i, e);
+        }
+        if (l.ev && l.ev.t) e.time = l.ev.t;
+        e.employeeId = l.e || (l.ev && l.ev.e) || e.employeeId;
+        e.steps.push(l.s);
+        if (l.s === 'sent') e.sent = true;
+    }
+    return byId;
+}
+
+/**
  * The journal as a second process sees it: a copy of the folder opened with the package's own Journal
  * (dist/lib/journal/service.js). Used while the admin routes are missing (404); resolves {search, parked}.
  */
@@ -171,4 +191,4 @@ function stepOf(entry, name) {
     return entry && entry.steps.filter((s) => s.step === name).pop();
 }
 
-module.exports = { MAP, CLOCK, journalDir, dayFiles, storedLines, journalApi, withTestInput, input, doorEvent, getFlow, deploy, journalHealth, stepOf };
+module.exports = { MAP, CLOCK, journalDir, dayFiles, storedLines, storedEvents, journalApi, withTestInput, input, doorEvent, getFlow, deploy, journalHealth, stepOf };

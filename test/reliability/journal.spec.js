@@ -215,4 +215,211 @@ describe('attendance journal end to end (real Node-RED, packed package, simulato
         entry.steps.filter((s) => s.step === 'replayed').should.have.length(1);
         entry.steps.filter((s) => s.step === 'sent' && s.humand && s.humand.status === 201).should.have.length(1);
     });
+    it('the journal survives a clean restart: stopped right after a delivery, the search finds every step and the parked record is still listed and replayable', async function () {
+        // A long batch interval: a stop inside it must still write what is batched.
+        stack = await journalStack({ rows: [{ source: ANA.code, target: '000101' }], journal: { flushMs: 3000 } });
+        await stack.startNodeRed();
+        const api = J.journalApi(stack);
+        const bruno = J.doorEvent('e2e:bruno-r', BRUNO, 9, 'in');
+        await J.input(stack, 'map', BRUNO.id, bruno);
+        await parkedWhen(api, bruno.id, 'unmapped');
+        const ana = [J.doorEvent('e2e:ana-r1', ANA, 20, 'in'), J.doorEvent('e2e:ana-r2', ANA, 5, 'out')];
+        for (const ev of ana) await J.input(stack, 'map', ANA.id, ev);
+        await waitFor(async () => (await humandRecords(stack, '000101')).length === 2, { what: 'both punches in Humand' });
+        // Stopped at once (SIGTERM: Node-RED closes its flows), well inside the 3 s batch.
+        await stack.killNodeRed('SIGTERM');
+        const onDisk = J.storedEvents(J.journalDir(stack));
+        for (const ev of ana) should(onDisk.get(ev.id) && onDisk.get(ev.id).sent).be.true(`the sent step of ${ev.id} written at the clean stop`);
+        await stack.startNodeRed();
+        for (const ev of ana) {
+            const e = await entryWhen(api, '000101', ev.id, (x) => x.outcome === 'delivered');
+            e.steps.map((x) => x.step).should.containDeep(['mapped', 'sent']);
+        }
+        (await api.search(BRUNO.code)).map((x) => x.id).should.containEql(bruno.id);
+        const listed = (await api.parked()).find((p) => p.id === bruno.id);
+        should(listed).be.ok();
+        listed.reasonCode.should.equal('unmapped');
+        // Its node took it again after the restart: a replay with the row deployed delivers it.
+        const flow = await J.getFlow(stack);
+        flow.find((n) => n.id === MAP).table = [{ source: ANA.code, target: '000101' }, { source: BRUNO.code, target: '000102' }];
+        await J.deploy(stack, flow);
+        await api.replay({ employee: BRUNO.code });
+        await waitFor(async () => (await humandRecords(stack, '000102')).length === 1, { what: 'the parked punch replayed after the restart' });
+    });
+
+    it('kill -9 during a burst loses at most the last batch interval (flushMs) of lines; a torn last line is skipped and does not swallow the next', async function () {
+        const FLUSH_MS = 500;
+        const people = 6;
+        const each = 6;
+        stack = await journalStack({ people, journal: { flushMs: FLUSH_MS } });
+        const now = Date.now();
+        const events = [];
+        for (let i = 1; i <= people; i++) {
+            const code = String(100 + i).padStart(6, '0');
+            for (let k = 0; k < each; k++) {
+                events.push({ person: { personId: String(i), personCode: code, personName: `Person ${i}` }, atMs: now - 50 * 60000 + i * 20000 + k * 8 * 60000, eventType: 196893, checkInAndOutType: k % 2 === 0 ? 1 : 2 });
+            }
+        }
+        (await stack.sim('artemis', 'POST', '/__sim/events', events)).status.should.equal(200);
+        await stack.sim('humand', 'POST', '/__sim/latency', { ms: 150 });
+        await stack.startNodeRed();
+        await waitFor(async () => (await stack.journal()).length >= 10, { what: 'the burst under way', intervalMs: 50 });
+        const killAt = Date.now();
+        await stack.killNodeRed('SIGKILL');
+        const atKill = await stack.journal();
+        atKill.length.should.be.below(events.length);
+        const dir = J.journalDir(stack);
+        // What the kill left: every line whole except, at most, the last one of a file (a torn append).
+        for (const f of J.dayFiles(dir)) {
+            const bad = f.lines.filter((l) => !l.json);
+            bad.length.should.be.belowOrEqual(1, f.file);
+            if (bad.length) f.lines[f.lines.length - 1].should.equal(bad[0]);
+        }
+        // Every punch Humand held at the kill has its sent line, except those Humand took in the last batch interval.
+        const stored = J.storedEvents(dir);
+        const sentAt = new Map();
+        for (const e of stored.values()) if (e.sent) sentAt.set(`${e.employeeId}|${Date.parse(e.time)}`, e.id);
+        const missing = atKill.filter((r) => !sentAt.has(`${r.employeeInternalId}|${Date.parse(r.time)}`));
+        const margin = 300; // the answer's way back, the outbox's bookkeeping, the write itself
+        for (const r of missing) Date.parse(r.receivedAt).should.be.above(killAt - FLUSH_MS - margin, `record ${r.id} taken ${killAt - Date.parse(r.receivedAt)} ms before the kill has no sent line`);
+        // A torn last line in every file of the day, as a kill in the middle of an append leaves it.
+        const files = J.dayFiles(dir);
+        files.length.should.be.above(0);
+        for (const f of files) fs.appendFileSync(path.join(dir, f.file), '{"i":"hikcentral:torn","k":"hikcentral:1","a":17');
+        await stack.sim('humand', 'POST', '/__sim/latency', { ms: 0 });
+        await stack.startNodeRed();
+        await waitFor(async () => (await stack.journal()).length >= events.length, { what: `${events.length} records`, timeoutMs: 60000 });
+        const held = await stack.journal();
+        held.length.should.equal(events.length);
+        // After the restart every punch Humand holds has its sent line (re-sent ones as Humand's duplicate).
+        const complete = await waitFor(async () => {
+            const ev = J.storedEvents(dir);
+            const keys = new Set([...ev.values()].filter((e) => e.sent).map((e) => `${e.employeeInternalId || e.employeeId}|${Date.parse(e.time)}`));
+            return held.every((r) => keys.has(`${r.employeeInternalId}|${Date.parse(r.time)}`)) && ev;
+        }, { what: 'a sent line for every record', timeoutMs: 30000 });
+        complete.size.should.be.aboveOrEqual(events.length);
+        // The torn lines: one per file, skipped; the line written after each is whole.
+        for (const f of J.dayFiles(dir)) {
+            const i = f.lines.findIndex((l) => l.text.includes('hikcentral:torn'));
+            if (i === -1) continue;
+            f.lines.filter((l) => !l.json).should.have.length(1, f.file);
+            should(f.lines[i].json).be.undefined();
+            if (i + 1 < f.lines.length) should.exist(f.lines[i + 1].json, `${f.file}: the line after the torn one`);
+        }
+        const api = J.journalApi(stack);
+        const one = await entryWhen(api, '000101', [...complete.values()].find((e) => e.employeeId === '000101').id, (e) => e.steps.some((x) => x.step === 'sent'));
+        one.person.code.should.equal('000101');
+    });
+
+    it('retention deletes day folders past retentionDays at start, and parked records parked before them are no longer listed', async function () {
+        const dist = path.join(__dirname, '..', '..', 'dist', 'lib', 'journal');
+        const { encodeLine } = require(path.join(dist, 'codec'));
+        const { People } = require(path.join(dist, 'people'));
+        const { bucketOf, bucketFile } = require(path.join(dist, 'disk'));
+        const bucket = bucketFile(bucketOf('hikcentral:41'));
+        const today = new Date().toISOString().slice(0, 10);
+        const ago = (n) => new Date(Date.parse(`${today}T12:00:00Z`) - n * 86400000);
+        const day = (n) => ago(n).toISOString().slice(0, 10);
+        const evAt = (id, n) => ({ id, source: 'hikcentral', person: { id: '41', code: ANA.code, name: ANA.name }, time: `${day(n)}T09:00:00.000-03:00`, direction: 'in' });
+        const item = (id, n) => ({ id, person: { id: '42', code: BRUNO.code }, time: `${day(n)}T09:00:00.000-03:00`, direction: 'in', reason: 'unmapped', reasonCode: 'unmapped', node: 'identity-map', nodeId: MAP, parkedAt: ago(n).toISOString(), attempt: 1, event: { ...evAt(id, n), person: { id: '42', code: BRUNO.code } } });
+        let dir;
+        stack = await journalStack({
+            rows: [{ source: ANA.code, target: '000101' }],
+            before: (s) => {
+                dir = J.journalDir(s);
+                for (const n of [100, 62, 61]) {
+                    fs.mkdirSync(path.join(dir, day(n)), { recursive: true });
+                    const line = encodeLine({ id: `old:${n}`, at: ago(n).getTime(), node: 'identity-map', step: 'mapped', outcome: 'delivered', employeeId: '000101', event: evAt(`old:${n}`, n) }, 'hikcentral:41');
+                    fs.writeFileSync(path.join(dir, day(n), bucket), line + '\n');
+                }
+                // The people the search knows (written with the day lines, as the journal does).
+                fs.writeFileSync(path.join(dir, 'people.jsonl'), JSON.stringify(new People().note('hikcentral:41', evAt('old:61', 61), '000101')) + '\n');
+                fs.writeFileSync(path.join(dir, 'parked.jsonl'), [item('old:parked:100', 100), item('old:parked:10', 10)].map((i) => JSON.stringify({ op: 'park', item: i })).join('\n') + '\n');
+            },
+        });
+        await stack.startNodeRed();
+        const api = J.journalApi(stack);
+        await waitFor(async () => {
+            const h = await J.journalHealth(stack);
+            return h && h.details && h.details.oldestDay === day(61);
+        }, { what: `the journal open, oldest day ${day(61)}` });
+        fs.existsSync(path.join(dir, day(100))).should.be.false();
+        fs.existsSync(path.join(dir, day(62))).should.be.false();
+        fs.existsSync(path.join(dir, day(61))).should.be.true();
+        (await api.search('000101', day(70), today)).map((e) => e.id).should.eql(['old:61']);
+        const listed = (await api.parked()).map((p) => p.id);
+        listed.should.containEql('old:parked:10');
+        listed.should.not.containEql('old:parked:100');
+    });
+
+    it('a journal folder that stops taking writes is reported (health lastError, one log warning) while punches still reach Humand; writing resumes with the kept lines', async function () {
+        stack = await journalStack({ rows: [{ source: ANA.code, target: '000101' }, { source: BRUNO.code, target: '000102' }] });
+        await stack.startNodeRed();
+        const dir = J.journalDir(stack);
+        const first = J.doorEvent('e2e:ana-w1', ANA, 30, 'in');
+        await J.input(stack, 'map', ANA.id, first);
+        await waitFor(async () => (J.storedEvents(dir).get(first.id) || {}).sent, { what: 'the first punch journaled' });
+        const day = first.time.slice(0, 10);
+        const dayDir = path.join(dir, day);
+        const root = process.getuid && process.getuid() === 0;
+        let restore;
+        if (root) {
+            // root writes through any mode: the day folder becomes a file, so its appends fail (ENOTDIR).
+            const saved = path.join(stack.userDir, 'saved-day');
+            fs.renameSync(dayDir, saved);
+            fs.writeFileSync(dayDir, 'not a folder');
+            restore = () => {
+                fs.rmSync(dayDir);
+                fs.renameSync(saved, dayDir);
+            };
+        } else {
+            for (const p of [dayDir, ...fs.readdirSync(dayDir).map((f) => path.join(dayDir, f))]) fs.chmodSync(p, 0o555);
+            fs.chmodSync(dir, 0o555);
+            restore = () => {
+                fs.chmodSync(dir, 0o755);
+                for (const p of [dayDir, ...fs.readdirSync(dayDir).map((f) => path.join(dayDir, f))]) fs.chmodSync(p, 0o755);
+            };
+        }
+        const during = [J.doorEvent('e2e:ana-w2', ANA, 20, 'out'), J.doorEvent('e2e:bruno-w1', BRUNO, 15, 'in'), J.doorEvent('e2e:bruno-w2', BRUNO, 10, 'out')];
+        for (const ev of during) await J.input(stack, 'map', ev.person.id, ev);
+        await waitFor(async () => (await stack.journal()).length === 4, { what: 'all four punches in Humand' });
+        const h1 = await waitFor(async () => {
+            const h = await J.journalHealth(stack);
+            return h && h.lastError && h;
+        }, { what: 'the journal\'s write error in the health report' });
+        h1.lastError.should.match(root ? /ENOTDIR|EEXIST|not a directory/i : /EACCES|EPERM|read-only|permission/i);
+        should(h1.failingSince).be.a.Number();
+        // It tries again (every 5 s) and fails again: still one warning in the log.
+        await waitFor(async () => (await J.journalHealth(stack)).lastErrorAt > h1.lastErrorAt, { what: 'a second failed write', timeoutMs: 15000 });
+        const warnings = stack.logText().split('\n').filter((l) => /attendance journal: cannot write to/.test(l));
+        warnings.should.have.length(1);
+        warnings[0].should.match(/punches still flow/);
+        (await stack.journal()).should.have.length(4);
+        // Writable again: the lines kept meanwhile are written, the report clears.
+        restore();
+        await waitFor(async () => /attendance journal: writing to .* works again/.test(stack.logText()), { what: 'writing works again', timeoutMs: 15000 });
+        const stored = J.storedEvents(dir);
+        for (const ev of during) should(stored.get(ev.id) && stored.get(ev.id).sent).be.true(`${ev.id} journaled after the failure`);
+        should((await J.journalHealth(stack)).failingSince).be.undefined();
+    });
+
+    it('no writable journal folder at start: memory mode with a start-up warning, punches still reach Humand', async function () {
+        stack = await journalStack({
+            rows: [{ source: ANA.code, target: '000101' }],
+            journal: { dir: 'blocked/journal' },
+            // `blocked` is a file: nobody (not even root) can make a folder under it.
+            before: (s) => fs.writeFileSync(path.join(s.userDir, 'blocked'), 'a file, not a folder'),
+        });
+        await stack.startNodeRed();
+        const ev = J.doorEvent('e2e:ana-m1', ANA, 12, 'in');
+        await J.input(stack, 'map', ANA.id, ev);
+        await waitFor(async () => (await humandRecords(stack, '000101')).length === 1, { what: 'the punch in Humand' });
+        const log = stack.logText();
+        log.should.match(/attendance journal: cannot write to .*blocked.*in memory only/);
+        log.split('\n').filter((l) => /attendance journal:/.test(l)).should.have.length(1);
+        const h = await J.journalHealth(stack);
+        h.details.mode.should.equal('memory');
+        h.lastError.should.match(/ENOTDIR|EEXIST|not a directory/i);
+        fs.existsSync(path.join(stack.userDir, 'attendance-bridge')).should.be.false();
+    });
 });
