@@ -141,6 +141,25 @@ function createHumandSimulator(options = {}) {
         usersById.set(u.employeeInternalId, u);
     }
 
+    /** An employee created at run time (the integrator adds the person in Humand): POST /__sim/users. */
+    function addUser(u) {
+        const employeeInternalId = u && u.employeeInternalId != null ? String(u.employeeInternalId) : '';
+        if (employeeInternalId === '') throw simError(400, 'INVALID_DATA', 'employeeInternalId is required');
+        if (usersById.has(employeeInternalId)) throw simError(409, 'ALREADY_EXISTS', `employee "${employeeInternalId}" exists`);
+        const user = {
+            id: u.id != null ? u.id : 100000 + users.length,
+            employeeInternalId,
+            firstName: String(u.firstName || 'New'),
+            lastName: String(u.lastName || employeeInternalId),
+            email: String(u.email || `${employeeInternalId}@example.com`),
+            status: u.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+            segmentations: [],
+        };
+        users.push(user);
+        usersById.set(employeeInternalId, user);
+        return user;
+    }
+
     const journal = [];
     const requests = [];
     /** Every GET of entries or day summaries: {path, query, status, receivedAt}. */
@@ -527,6 +546,8 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
                     return sendJson(res, 200, readLog);
                 case 'GET /__sim/users':
                     return sendJson(res, 200, users);
+                case 'POST /__sim/users':
+                    return sendJson(res, 201, addUser(isPlainObject(body) ? body : {}));
                 case 'GET /__sim/faults':
                     return sendJson(res, 200, { faults: faults || null, remaining: faultRemaining === undefined ? null : faultRemaining, latencyMs });
                 case 'POST /__sim/faults':
@@ -654,6 +675,7 @@ ${rows || '<tr><td colspan="5">No records yet</td></tr>'}
         requests,
         reads: readLog,
         users,
+        addUser,
         port: undefined,
         url: undefined,
         baseUrl: undefined,

@@ -49,7 +49,7 @@ export class People {
             next.employeeIds.push(emp);
             if (next.employeeIds.length > MAX_EMPLOYEE_IDS) next.employeeIds.shift();
         }
-        if (current && current.id === next.id && current.code === next.code && current.name === next.name && current.employeeIds.length === next.employeeIds.length) {
+        if (current && current.id === next.id && current.code === next.code && current.name === next.name && current.employeeIds.join('\n') === next.employeeIds.join('\n')) {
             return undefined;
         }
         this.byKey.set(key, next);

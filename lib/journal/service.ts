@@ -70,7 +70,8 @@ export class Journal extends EventEmitter implements JournalApi {
                 for (const write of early) write(store);
                 this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
                 this.sweepTimer.unref?.();
-                if (this.parkedItems.size) this.emit('parked');
+                // Records parked before a restart: the nodes' status shows them.
+                if (store.loadedParked.length) this.emit('parked');
             },
             (err: unknown) => {
                 this.openError = errorMessage(err);

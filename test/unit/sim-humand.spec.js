@@ -644,6 +644,17 @@ describe('sim/humand', function () {
     });
 
     describe('control routes', function () {
+        it('creates an employee at run time: unknown before (404 EMPLOYEE_NOT_FOUND), clocked in after', async function () {
+            await start();
+            (await clockIn('NEW-1', '2026-01-27T08:00:00-03:00')).data.code.should.equal('EMPLOYEE_NOT_FOUND');
+            const u = await request('POST', root + '/__sim/users', { key: null, body: { employeeInternalId: 'NEW-1', firstName: 'Nueva' } });
+            u.status.should.equal(201);
+            u.data.should.have.properties({ employeeInternalId: 'NEW-1', firstName: 'Nueva', status: 'ACTIVE' });
+            (await request('POST', root + '/__sim/users', { key: null, body: { employeeInternalId: 'NEW-1' } })).status.should.equal(409);
+            (await request('POST', root + '/__sim/users', { key: null, body: {} })).status.should.equal(400);
+            (await clockIn('NEW-1', '2026-01-27T08:00:00-03:00')).status.should.equal(201);
+        });
+
         it('drive faults, latency, auto clock-out, journal, requests and reset without auth', async function () {
             await start();
             const f = await request('POST', root + '/__sim/faults', { key: null, body: { count: 1, kinds: ['503'] } });
