@@ -56,6 +56,8 @@ export async function probeDir(dir: string): Promise<string | undefined> {
 export class DiskFiles {
     /** Relative file -> lines waiting to be appended. */
     private pending = new Map<string, Pending>();
+    /** The batch being written: its lines are not in the files yet, and still found by readers. */
+    private inFlight = new Map<string, Pending>();
     private pendingCount = 0;
     private timer: ReturnType<typeof setTimeout> | undefined;
     private flushing: Promise<void> | undefined;
@@ -110,9 +112,14 @@ export class DiskFiles {
         }
     }
 
-    /** Lines of `file` not written yet. */
+    /**
+     * Lines of `file` not written yet (being written, or waiting). A reader takes these before it reads the
+     * file: a line whose write completes in between is in both, and readers drop the repeat.
+     */
     unwritten(file: string): readonly string[] {
-        return this.pending.get(file)?.lines ?? [];
+        const writing = this.inFlight.get(file)?.lines ?? [];
+        const waiting = this.pending.get(file)?.lines ?? [];
+        return writing.length === 0 ? waiting : waiting.length === 0 ? writing : [...writing, ...waiting];
     }
 
     private dropOldest(): void {
@@ -149,6 +156,7 @@ export class DiskFiles {
         const batch = this.pending;
         this.pending = new Map();
         this.pendingCount = 0;
+        this.inFlight = batch;
         let failed: string | undefined;
         for (const [file, p] of batch) {
             if (failed) {
@@ -161,7 +169,9 @@ export class DiskFiles {
                 failed = errorMessage(err);
                 this.requeue(file, p.lines);
             }
+            batch.delete(file);
         }
+        this.inFlight = new Map();
         if (failed) {
             const first = this.failingSince === undefined;
             this.lastWriteError = failed;

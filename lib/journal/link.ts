@@ -7,7 +7,9 @@ import type { NodeAPI } from 'node-red';
 import type { AttendanceEvent } from '../types';
 import { isRecord } from '../types';
 import { isCommand } from '../kit/command';
+import type { OutboxProgress, OutboxResult } from '../humand/outbox';
 import { journalOf } from './index';
+import { progressStep, resultStep } from './outbox';
 import type { Journal, ReplayTarget, StepInfo } from './service';
 import type { JournalEvent, ParkedSelection, StepName } from './types';
 
@@ -44,6 +46,7 @@ export class JournalLink {
     }
 
     private readonly target: ReplayTarget;
+    private unfollow?: () => void;
 
     record(step: StepName, event: AttendanceEvent | JournalEvent, info?: StepInfo): void {
         this.journal.record(this.node, step, event, info);
@@ -74,7 +77,41 @@ export class JournalLink {
         return name === 'replay' ? this.journal.replay(selection, this.node.id) : this.journal.dismiss(selection, this.node.id);
     }
 
+    /** Carries out a `replay` / `dismiss` command and calls `done`; false when `msg` is not one. */
+    takeCommand(msg: { topic?: unknown; payload?: unknown }, done: (err?: Error) => void): boolean {
+        const asked = this.command(msg);
+        if (!asked) return false;
+        asked.then(
+            () => done(),
+            (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+        );
+        return true;
+    }
+
+    /** humand-clock: an event it could not take (no connection, the outbox store failed); its error goes to done(err). */
+    notAccepted(event: AttendanceEvent, reason: string): void {
+        this.record('rejected', event, { detail: `not accepted: ${reason}`, outcome: 'rejected', reasonCode: 'not-accepted' });
+    }
+
+    /** humand-clock: journals the final answer of one of its records. */
+    result(result: OutboxResult): void {
+        const { step, info } = resultStep(result);
+        this.record(step, result.item.event, info);
+    }
+
+    /** humand-clock: journals its records' waits in `outbox` (held, retried, paused) until close. */
+    follow(outbox: { on(event: 'progress', l: (p: OutboxProgress) => void): unknown; off(event: 'progress', l: (p: OutboxProgress) => void): unknown }): void {
+        const onProgress = (p: OutboxProgress): void => {
+            if (p.item.meta.origin !== this.node.id) return;
+            const { step, info } = progressStep(p);
+            this.record(step, p.item.event, info);
+        };
+        outbox.on('progress', onProgress);
+        this.unfollow = () => outbox.off('progress', onProgress);
+    }
+
     close(): void {
+        this.unfollow?.();
         this.journal.unregisterTarget(this.node.id, this.target);
         this.journal.off('parked', this.onParked);
     }

@@ -149,13 +149,15 @@ export class JournalStore {
             for (let day = to; day >= from && lines.length < MAX_SEARCH_EVENTS * 8; day = addDays(day, -1)) {
                 for (const [bucket, needles] of byBucket) {
                     const file = `${day}/${bucketFile(bucket)}`;
-                    const buf = this.disk.days.has(day) ? await this.disk.readBuffer(file) : undefined;
-                    if (buf) collect(buf, needles, lines);
-                    for (const text of this.disk.unwritten(file)) {
-                        if (needles.some((n) => text.includes(n))) {
-                            const d = decodeLine(text);
-                            if (d) lines.push(d.line);
-                        }
+                    // Not yet written first: a line written meanwhile is then in the file too, and dropped once.
+                    const unwritten = this.disk.unwritten(file).filter((text) => needles.some((n) => text.includes(n)));
+                    const buf = this.disk.days.has(day) || unwritten.length ? await this.disk.readBuffer(file) : undefined;
+                    const texts = new Set<string>();
+                    if (buf) collect(buf, needles, texts);
+                    for (const text of unwritten) texts.add(text);
+                    for (const text of texts) {
+                        const d = decodeLine(text);
+                        if (d) lines.push(d.line);
                     }
                 }
             }
@@ -174,9 +176,11 @@ export class JournalStore {
             for (let b = 0; b < BUCKETS; b++) if (this.disk.unwritten(`${day}/${bucketFile(b)}`).length) files.add(`${day}/${bucketFile(b)}`);
             // A bucket file holds whole events (all lines of a person go to one bucket): grouped file by file.
             for (const file of files) {
-                const text = (await this.disk.read(file)) + '\n' + this.disk.unwritten(file).join('\n');
+                const unwritten = this.disk.unwritten(file);
+                const texts = new Set((await this.disk.read(file)).split('\n'));
+                for (const t of unwritten) texts.add(t);
                 const lines: JournalLine[] = [];
-                for (const t of text.split('\n')) {
+                for (const t of texts) {
                     if (t === '') continue;
                     const d = decodeLine(t);
                     if (d) lines.push(d.line);
@@ -244,7 +248,7 @@ export class JournalStore {
 }
 
 /** The lines of `buf` that contain one of `needles` (found without parsing the others). */
-function collect(buf: Buffer, needles: string[], out: JournalLine[]): void {
+function collect(buf: Buffer, needles: string[], out: Set<string>): void {
     for (const needle of needles) {
         const n = Buffer.from(needle);
         let pos = buf.indexOf(n);
@@ -252,8 +256,7 @@ function collect(buf: Buffer, needles: string[], out: JournalLine[]): void {
             const start = buf.lastIndexOf(0x0a, pos) + 1;
             let end = buf.indexOf(0x0a, pos);
             if (end === -1) end = buf.length;
-            const d = decodeLine(buf.toString('utf8', start, end));
-            if (d) out.push(d.line);
+            out.add(buf.toString('utf8', start, end));
             pos = buf.indexOf(n, end);
         }
     }

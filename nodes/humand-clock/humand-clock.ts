@@ -7,9 +7,8 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { HealthTracker } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { renderComment } from '../../lib/humand/comment';
-import { Outbox, OutboxProgress, OutboxResult } from '../../lib/humand/outbox';
+import { Outbox, OutboxResult } from '../../lib/humand/outbox';
 import { JournalLink } from '../../lib/journal/link';
-import { progressStep, resultStep } from '../../lib/journal/outbox';
 import { checkInput } from '../../lib/humand/input';
 import { readClockOptions } from '../../lib/humand/options';
 import { isCommand } from '../../lib/kit/command';
@@ -70,8 +69,7 @@ export = function (RED: NodeAPI): void {
         const scheduleStatus = (): void => status.update();
 
         function onResult(result: OutboxResult): void {
-            const { step, info } = resultStep(result);
-            journal.record(step, result.item.event, info);
+            journal.result(result);
             const { output, msg } = resultMessage(result);
             if (result.delivered) {
                 health.success();
@@ -87,12 +85,6 @@ export = function (RED: NodeAPI): void {
             scheduleStatus();
         }
 
-        function onProgress(p: OutboxProgress): void {
-            if (p.item.meta.origin !== node.id) return;
-            const { step, info } = progressStep(p);
-            journal.record(step, p.item.event, info);
-        }
-
         if (!server) {
             fatal = RED._('humand-clock.status.noServer');
         } else {
@@ -103,7 +95,7 @@ export = function (RED: NodeAPI): void {
                 outbox = server.getOutbox(store, dryRun, { concurrency });
                 outbox.attach(node.id, onResult);
                 outbox.on('change', scheduleStatus);
-                outbox.on('progress', onProgress);
+                journal.follow(outbox);
                 outbox.whenStarted().then(
                     () => scheduleStatus(),
                     (err: unknown) => {
@@ -128,14 +120,7 @@ export = function (RED: NodeAPI): void {
         );
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
-            const asked = journal.command(msg);
-            if (asked) {
-                asked.then(
-                    () => done(),
-                    (err: unknown) => done(err instanceof Error ? err : new Error(errorMessage(err))),
-                );
-                return;
-            }
+            if (journal.takeCommand(msg, done)) return;
             if (isCommand(msg, 'retry')) {
                 outbox?.retryNow();
                 done();
@@ -150,16 +135,11 @@ export = function (RED: NodeAPI): void {
             }
             if (!outbox || fatal) {
                 const reason = fatal ?? RED._('humand-clock.status.noServer');
-                journal.record('rejected', check.event, { detail: `not accepted: ${reason}`, outcome: 'rejected', reasonCode: 'not-accepted' });
+                journal.notAccepted(check.event, reason);
                 done(new Error(reason));
                 return;
             }
             const event = check.event;
-            const fail = (err: unknown): void => {
-                journal.record('rejected', event, { detail: `not accepted: ${errorMessage(err)}`, outcome: 'rejected', reasonCode: 'not-accepted' });
-                health.failure(errorMessage(err));
-                done(err instanceof Error ? err : new Error(errorMessage(err)));
-            };
             const backfill = (msg as Record<string, unknown>).backfill === true;
             outbox
                 .enqueue(
@@ -178,7 +158,11 @@ export = function (RED: NodeAPI): void {
                     scheduleStatus();
                     done();
                 })
-                .catch(fail);
+                .catch((err: unknown) => {
+                    journal.notAccepted(event, errorMessage(err));
+                    health.failure(errorMessage(err));
+                    done(err instanceof Error ? err : new Error(errorMessage(err)));
+                });
         });
 
         node.on('close', (_removed: boolean, done: () => void) => {
@@ -187,7 +171,6 @@ export = function (RED: NodeAPI): void {
             if (outbox) {
                 outbox.detach(node.id);
                 outbox.off('change', scheduleStatus);
-                outbox.off('progress', onProgress);
             }
             done();
         });

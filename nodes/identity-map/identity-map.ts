@@ -119,14 +119,7 @@ export = function (RED: NodeAPI): void {
         }
 
         node.on('input', (msg: NodeMessageInFlow, send: (m: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
-            const asked = journal.command(msg);
-            if (asked) {
-                asked.then(
-                    () => done(),
-                    (err: unknown) => done(err instanceof Error ? err : new Error(errorMessage(err))),
-                );
-                return;
-            }
+            if (journal.takeCommand(msg, done)) return;
             if (isCommand(msg, 'refresh')) {
                 if (!service) return done(new Error(setupError ?? t('identity-map.errors.noServer')));
                 service.refresh().then(

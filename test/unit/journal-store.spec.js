@@ -38,6 +38,19 @@ describe('journal store', function () {
         await again.close();
     });
 
+    it('finds lines while they are being written, each once', async function () {
+        const s = await JournalStore.open(opts(tmpDir()));
+        const a = ev('a1', '1', '2026-12-03T08:00:00-03:00');
+        s.write(line(a, 'mapped', { employeeId: 'E1', outcome: 'pending' }), a);
+        const writing = s.flush(); // the batch is in flight now
+        const during = await s.search('E1', '2026-12-01', '2026-12-03');
+        await writing;
+        const after = await s.search('E1', '2026-12-01', '2026-12-03');
+        during.map((e) => e.steps.length).should.eql([1]);
+        after.map((e) => e.steps.length).should.eql([1]);
+        await s.close();
+    });
+
     it('a day as CSV: BOM, header, one row per event in time order, in chunks', async function () {
         const s = await JournalStore.open(opts(tmpDir(), { pendingLimit: 10_000 }));
         for (let i = 0; i < 2500; i++) {
