@@ -5,7 +5,7 @@
  * rewritten; a day past the retention is deleted as a whole. A failed write (disk full, read-only,
  * permissions) keeps its lines for the next try up to `pendingLimit`, reports the error and never throws.
  */
-import { promises as fs } from 'fs';
+import { appendFileSync, closeSync, openSync, readSync, statSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { errorMessage } from '../types';
 import { isDay } from './codec';
@@ -109,6 +109,42 @@ export class DiskFiles {
                 void this.flush();
             }, this.opts.flushMs);
             this.timer.unref?.();
+        }
+    }
+
+    /**
+     * Appends one line at once (synchronously): for the rare lines a crash must not take (a parked record, whose
+     * event the outbox or the source no longer holds). Queued like the others when that write fails.
+     */
+    appendNow(file: string, line: string): void {
+        if (this.closed) return;
+        if (this.pending.has(file) || this.inFlight.has(file)) return this.append(file, line);
+        try {
+            const full = path.join(this.opts.dir, file);
+            let prefix = '';
+            if (!this.checked.has(file)) {
+                const size = (() => {
+                    try {
+                        return statSync(full).size;
+                    } catch {
+                        return 0;
+                    }
+                })();
+                if (size > 0) {
+                    const fd = openSync(full, 'r');
+                    try {
+                        const last = Buffer.alloc(1);
+                        readSync(fd, last, 0, 1, size - 1);
+                        if (last[0] !== 0x0a) prefix = '\n';
+                    } finally {
+                        closeSync(fd);
+                    }
+                }
+                this.checked.add(file);
+            }
+            appendFileSync(full, prefix + line + '\n', 'utf8');
+        } catch {
+            this.append(file, line);
         }
     }
 

@@ -45,6 +45,7 @@ export function journalOptions(settings: unknown, log: (text: string) => void, n
     };
 }
 
+const MEMORY_KEY = '\u0000memory';
 const byFolder = new Map<string, Journal>();
 let bySettings = new WeakMap<object, Journal>();
 
@@ -54,11 +55,13 @@ export function journalOf(RED: NodeAPI): Journal {
     const known = bySettings.get(settings);
     if (known) return known;
     const opts = journalOptions(settings, (text) => RED.log.warn(text));
-    // Memory journals are per runtime; disk ones per folder (the same files must have one writer).
-    let journal = opts.dir ? byFolder.get(opts.dir) : undefined;
+    // One per folder (the same files must have one writer), and one in memory without a folder. Not per settings
+    // object: Node-RED gives each node set and plugin its own copy of the settings.
+    const key = opts.dir ?? MEMORY_KEY;
+    let journal = byFolder.get(key);
     if (!journal) {
         journal = new Journal(opts);
-        if (opts.dir) byFolder.set(opts.dir, journal);
+        byFolder.set(key, journal);
     }
     bySettings.set(settings, journal);
     const j = journal;

@@ -127,9 +127,12 @@ export class JournalStore {
         }
     }
 
-    /** Stores a park or unpark (disk only: in memory the service's index is all there is). */
+    /**
+     * Stores a park or unpark at once (disk only: in memory the service's index is all there is). At once: a
+     * parked record's event is no longer in the outbox or the source, a crash must not take it.
+     */
     writeParked(op: ParkOp): void {
-        this.disk?.append(PARKED_FILE, JSON.stringify(op));
+        this.disk?.appendNow(PARKED_FILE, JSON.stringify(op));
     }
 
     /** Events of the people `query` means, between two days (inclusive), newest first. */

@@ -8,7 +8,9 @@ import { HealthTracker } from '../../lib/health';
 import { registerHealthRoutes } from '../../lib/health-routes';
 import { renderComment } from '../../lib/humand/comment';
 import { Outbox, OutboxResult } from '../../lib/humand/outbox';
+import { journalOf } from '../../lib/journal';
 import { JournalLink } from '../../lib/journal/link';
+import { registerJournalRoutes } from '../../lib/journal/routes';
 import { checkInput } from '../../lib/humand/input';
 import { readClockOptions } from '../../lib/humand/options';
 import { isCommand } from '../../lib/kit/command';
@@ -176,6 +178,7 @@ export = function (RED: NodeAPI): void {
         });
     }
 
+    registerJournalRoutes(RED, () => journalOf(RED));
     registerHealthRoutes(RED);
     RED.nodes.registerType('humand-clock', HumandClock as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
 };

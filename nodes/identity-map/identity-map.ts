@@ -20,7 +20,9 @@ import { lookupMessage, reasonText, UnmappedResult } from '../../lib/identity/lo
 import { DirectoryService } from '../../lib/identity/service';
 import { readIdentitySettings } from '../../lib/identity/settings';
 import { identityStatus, refreshErrorText, Translate } from '../../lib/identity/status';
+import { journalOf } from '../../lib/journal';
 import { JournalLink } from '../../lib/journal/link';
+import { registerJournalRoutes } from '../../lib/journal/routes';
 import type { ParkReason } from '../../lib/journal/types';
 import { buildTable, validateTable } from '../../lib/identity/table';
 import { WarnOnce } from '../../lib/identity/warn-once';
@@ -155,6 +157,7 @@ export = function (RED: NodeAPI): void {
         });
     }
 
+    registerJournalRoutes(RED, () => journalOf(RED));
     RED.nodes.registerType('identity-map', IdentityMap as unknown as Parameters<NodeAPI['nodes']['registerType']>[1]);
 
     // The editor's CSV import: one parser for editor and tests (quoted fields, BOM, ";" or ",").

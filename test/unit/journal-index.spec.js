@@ -37,4 +37,10 @@ describe('journal settings and instance', function () {
         h.counts.should.eql({ unmapped: 1 });
         h.details.should.containEql({ mode: 'disk', parked: 1, retentionDays: 62 });
     });
+
+    it('without a folder: one journal in memory for every node set and plugin (each has its own settings copy)', function () {
+        const log = { warn: () => undefined };
+        const a = I.journalOf({ settings: {}, log });
+        I.journalOf({ settings: {}, log }).should.equal(a);
+    });
 });
