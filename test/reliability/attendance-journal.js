@@ -69,67 +69,31 @@ function storedEvents(dir) {
     return byId;
 }
 
-/**
- * The journal as a second process sees it: a copy of the folder opened with the package's own Journal
- * (dist/lib/journal/service.js). Used while the admin routes are missing (404); resolves {search, parked}.
- */
-async function offline(dir, retentionDays = 62) {
-    const { Journal } = require(path.join(H.ROOT, 'dist', 'lib', 'journal', 'service'));
-    const copy = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ab-e2e-jcopy-'));
-    if (fs.existsSync(dir)) fs.cpSync(dir, copy, { recursive: true });
-    const j = new Journal({ dir: copy, retentionDays, memoryLines: 20000, pendingLimit: 50000, flushMs: 50, now: Date.now, log: () => undefined });
-    await j.opened;
-    const close = async () => {
-        await j.close();
-        fs.rmSync(copy, { recursive: true, force: true });
-    };
-    return { journal: j, close };
-}
-
-/**
- * The admin API of the journal (lib/journal/routes.ts) on a stack's Node-RED. Until the routes exist (404),
- * search and parked read a copy of the folder and replay / dismiss go in as msg.topic commands (no count).
- */
-function journalApi(stack, { dir, retentionDays } = {}) {
+/** The admin API of the journal (lib/journal/routes.ts) on a stack's Node-RED. */
+function journalApi(stack) {
     const base = stack.urls.nodeRed;
     const ok = (res, what) => {
         if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
         return res.json;
     };
-    const viaCopy = async (fn) => {
-        const o = await offline(journalDir(stack, dir), retentionDays);
-        try {
-            return await fn(o.journal);
-        } finally {
-            await o.close();
-        }
-    };
-    const command = async (name, selection) => {
-        await input(stack, 'map', name, selection);
-        await input(stack, 'clock', name, selection);
-        return undefined;
-    };
     return {
         async search(employee, from, to) {
             const q = new URLSearchParams({ employee, ...(from ? { from } : {}), ...(to ? { to } : {}) });
-            const res = await request('GET', `${base}/attendance-bridge/journal?${q}`);
-            if (res.status === 404) return viaCopy((j) => j.search(employee, from, to));
-            return ok(res, 'search').events;
+            return ok(await request('GET', `${base}/attendance-bridge/journal?${q}`), 'search').events;
         },
         async parked() {
-            const res = await request('GET', `${base}/attendance-bridge/parked`);
-            if (res.status === 404) return viaCopy((j) => j.parked());
-            return ok(res, 'parked').items;
+            return ok(await request('GET', `${base}/attendance-bridge/parked`), 'parked').items;
         },
         async replay(selection) {
-            const res = await request('POST', `${base}/attendance-bridge/parked/replay`, selection);
-            if (res.status === 404) return command('replay', selection);
-            return ok(res, 'replay').replayed;
+            return ok(await request('POST', `${base}/attendance-bridge/parked/replay`, selection), 'replay').replayed;
         },
         async dismiss(selection) {
-            const res = await request('POST', `${base}/attendance-bridge/parked/dismiss`, selection);
-            if (res.status === 404) return command('dismiss', selection);
-            return ok(res, 'dismiss').dismissed;
+            return ok(await request('POST', `${base}/attendance-bridge/parked/dismiss`, selection), 'dismiss').dismissed;
+        },
+        async csv(day) {
+            const res = await H.httpRequest('GET', `${base}/attendance-bridge/journal/day/${day}.csv`, { headers: { Accept: 'text/csv' } });
+            if (res.status !== 200) throw new Error(`csv: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+            return res.text;
         },
     };
 }
