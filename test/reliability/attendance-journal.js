@@ -138,10 +138,13 @@ async function getFlow(stack) {
     return Array.isArray(res.json) ? res.json : res.json.flows;
 }
 
-/** Deploys `flow` through the admin API (only the changed nodes restart). */
+/** Deploys `flow` through the admin API (only the changed nodes restart); resolves once Node-RED says they started. */
 async function deploy(stack, flow) {
+    const started = () => stack.nodeRed.output.filter((l) => /Started modified nodes/.test(l)).length;
+    const before = started();
     const res = await H.httpRequest('POST', `${stack.urls.nodeRed}/flows`, { body: flow, headers: { 'Node-RED-Deployment-Type': 'nodes' } });
     if (res.status !== 204 && res.status !== 200) throw new Error(`POST /flows: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    await H.waitFor(() => started() > before, { what: 'the modified nodes started', timeoutMs: 20000, intervalMs: 50 });
 }
 
 /** The journal's entry in the health report (`id: 'attendance-journal'`). */

@@ -138,7 +138,6 @@ describe('attendance journal end to end (real Node-RED, packed package, simulato
         const flow = await J.getFlow(stack);
         flow.find((n) => n.id === MAP).table = [{ source: ANA.code, target: '000101' }, { source: BRUNO.code, target: '000102' }];
         await J.deploy(stack, flow);
-        await waitFor(async () => /Started modified nodes|Started flows/.test(stack.nodeRed.output.slice(-20).join('\n')), { what: 'the re-deploy' });
         (await api.parked()).map((p) => p.id).should.containEql(ev.id);
 
         // Replayed by message (msg.topic "replay" to identity-map); the admin API's replay is in the next cases.
@@ -191,6 +190,22 @@ describe('attendance journal end to end (real Node-RED, packed package, simulato
         J.stepOf(after, 'replayed').attempt.should.equal(2);
         J.stepOf(after, 'sent').humand.status.should.equal(201);
         (await api.parked()).should.have.length(0);
+    });
+
+    it('an unknown employee under Humand\'s documented answers (a generic 400 INVALID_DATA) is parked as humand-rejected and replays after the employee exists', async function () {
+        stack = await journalStack({ rows: [{ source: CARLA.code, target: '000150' }] });
+        await stack.startNodeRed();
+        const api = J.journalApi(stack);
+        const ev = J.doorEvent('e2e:carla-d1', CARLA, 7, 'in');
+        await J.input(stack, 'map', CARLA.id, ev);
+        const parked = await parkedWhen(api, ev.id, 'humand-rejected');
+        parked.employeeId.should.equal('000150');
+        const before = await entryWhen(api, '000150', ev.id, (e) => e.outcome === 'parked');
+        J.stepOf(before, 'sent').humand.should.containEql({ status: 400, code: 'INVALID_DATA' });
+        (await stack.sim('humand', 'POST', '/__sim/users', { employeeInternalId: '000150' })).status.should.equal(201);
+        (await api.replay({ employee: '000150' })).should.equal(1);
+        await waitFor(async () => (await humandRecords(stack, '000150')).length === 1, { what: 'the replayed punch in Humand' });
+        await entryWhen(api, CARLA.code, ev.id, (e) => e.outcome === 'delivered');
     });
 
     it('replaying twice never creates a second Humand record (same id again, by employee again, at once)', async function () {
