@@ -10,7 +10,7 @@ const { createStack, installPackage, waitFor } = require('./stack');
 const { sinkOptions } = require('./journal');
 const J = require('./attendance-journal');
 
-const { MAP, CLOCK } = J;
+const { MAP } = J;
 
 /** A person HikCentral knows whose code is not an employee id (the search must tell them apart). */
 const ANA = { id: '41', code: 'HIK-41', name: 'Ana Pérez' };
@@ -314,7 +314,7 @@ describe('attendance journal end to end (real Node-RED, packed package, simulato
         // After the restart every punch Humand holds has its sent line (re-sent ones as Humand's duplicate).
         const complete = await waitFor(async () => {
             const ev = J.storedEvents(dir);
-            const keys = new Set([...ev.values()].filter((e) => e.sent).map((e) => `${e.employeeInternalId || e.employeeId}|${Date.parse(e.time)}`));
+            const keys = new Set([...ev.values()].filter((e) => e.sent).map((e) => `${e.employeeId}|${Date.parse(e.time)}`));
             return held.every((r) => keys.has(`${r.employeeInternalId}|${Date.parse(r.time)}`)) && ev;
         }, { what: 'a sent line for every record', timeoutMs: 30000 });
         complete.size.should.be.aboveOrEqual(events.length);
