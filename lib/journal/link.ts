@@ -110,9 +110,15 @@ export class JournalLink {
         this.unfollow = () => outbox.off('progress', onProgress);
     }
 
-    close(): void {
+    /** Releases the node and writes what the journal still holds (a stop or re-deploy loses no line); at most `waitMs`. */
+    close(waitMs = 2_000): Promise<void> {
         this.unfollow?.();
         this.journal.unregisterTarget(this.node.id, this.target);
         this.journal.off('parked', this.onParked);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, waitMs);
+        });
+        return Promise.race([this.journal.flush().catch(() => undefined), late]).then(() => clearTimeout(timer));
     }
 }

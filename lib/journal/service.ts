@@ -68,6 +68,8 @@ export class Journal extends EventEmitter implements JournalApi {
                 const early = this.early;
                 this.early = [];
                 for (const write of early) write(store);
+                // Parked records of days past the retention go at once, not with the first hourly sweep.
+                void this.dropExpiredParked(store);
                 this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
                 this.sweepTimer.unref?.();
                 // Records parked before a restart: the nodes' status shows them.
@@ -241,6 +243,10 @@ export class Journal extends EventEmitter implements JournalApi {
         const store = this.store;
         if (!store) return;
         await store.sweep();
+        await this.dropExpiredParked(store);
+    }
+
+    private async dropExpiredParked(store: JournalStore): Promise<void> {
         const cutoff = store.cutoff();
         let dropped = false;
         for (const item of [...this.parkedItems.values()]) {

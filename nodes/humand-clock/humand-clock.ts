@@ -169,12 +169,11 @@ export = function (RED: NodeAPI): void {
 
         node.on('close', (_removed: boolean, done: () => void) => {
             status.close();
-            journal.close();
             if (outbox) {
                 outbox.detach(node.id);
                 outbox.off('change', scheduleStatus);
             }
-            done();
+            void journal.close().then(() => done());
         });
     }
 

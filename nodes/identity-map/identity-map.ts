@@ -150,10 +150,9 @@ export = function (RED: NodeAPI): void {
 
         node.on('close', (_removed: boolean, done: () => void) => {
             status.close();
-            journal.close();
             gate.close();
             service?.close();
-            done();
+            void journal.close().then(() => done());
         });
     }
 

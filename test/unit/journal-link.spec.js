@@ -46,8 +46,12 @@ describe('journal link', function () {
         a.statusSuffix(t, 'identity-map').should.equal('');
         b.parked().should.equal(1);
         await a.command({ topic: 'replay', payload: { nonsense: 1 } }).should.be.rejectedWith(/payload must be/);
-        a.close();
-        b.close();
+        // Closing writes what the journal holds (a clean stop loses no line).
+        const flush = require('sinon').spy(a.journal, 'flush');
+        await a.close();
+        flush.callCount.should.equal(1);
+        flush.restore();
+        await b.close();
         // Closed: it takes no replay any more (the record stays parked).
         a.journal.record({ type: 'identity-map', id: 'm1' }, 'unmapped', ev('e4'), { park: { reasonCode: 'unmapped' } });
         (await a.journal.replay({ ids: ['e4'] })).should.equal(0);
