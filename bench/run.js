@@ -3,7 +3,7 @@
 // in child processes, every scenario in a fresh child process (cold caches, its own heap, its own CPU
 // figures). Prints a table and writes bench/results.json.
 //
-//   node bench/run.js [--only sink,ingest,state,e2e] [--quick]
+//   node bench/run.js [--only sink,ingest,state,e2e,journal] [--quick]
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
@@ -178,6 +178,54 @@ async function main() {
                     ],
                 ),
             );
+        }
+
+        // ---- 5. attendance journal (issue 12) ----
+        if (want('journal')) {
+            try {
+                const seconds = quick ? 3 : 10;
+                const runs = { without: [], with: [] };
+                // alternating child processes, twice each: the 2-core machine is shared, one run alone is noise
+                for (const round of [1, 2]) {
+                    for (const withJournal of [false, true]) {
+                        process.stderr.write(`journal: sink at 1000/s for ${seconds} s ${withJournal ? 'with' : 'without'} the journal (${round}/2) ...\n`);
+                        const r = await runChild('journal.js', { kind: 'sink', journal: withJournal, rate: 1000, seconds, concurrency: 4, ...common });
+                        runs[withJournal ? 'with' : 'without'].push(r);
+                    }
+                }
+                const days = quick ? 5 : 31;
+                const employees = quick ? 2000 : 10000;
+                process.stderr.write(`journal: ${days} days x ${employees} employees x 4 punches through JournalStore.write ...\n`);
+                const d = await runChild('journal.js', { kind: 'data', days, employees });
+                const mean = (list, k) => c.round(list.reduce((n, r) => n + r[k], 0) / list.length, 1);
+                const cpuWithout = mean(runs.without, 'cpuPercent');
+                const cpuWith = mean(runs.with, 'cpuPercent');
+                const overhead = c.round(((cpuWith - cpuWithout) / cpuWithout) * 100, 1);
+                const lagMax = Math.max(...runs.with.map((r) => r.lagMaxMs));
+                const lagMaxWithout = Math.max(...runs.without.map((r) => r.lagMaxMs));
+                const checksOk = [...runs.with, ...runs.without].every((r) => r.check.ok);
+                results.journal = { sink: runs, cpuWithoutPercent: cpuWithout, cpuWithPercent: cpuWith, overheadPercent: overhead, lagMaxWithMs: lagMax, lagMaxWithoutMs: lagMaxWithout, data: d };
+                say(`\n5. Attendance journal: the real sink path (Outbox, memoryStore, concurrency 4, Humand simulator) paced at 1,000 records/s for ${seconds} s, 2 runs each, with and without the nodes' journal calls (identity-map 'mapped' with the event, humand-clock 'sent' from the Outbox result); then ${days} days x ${employees} employees x 4 punches written through JournalStore.write (fake clock, a flush per day)${quick ? ' (QUICK: fewer days and employees)' : ''}`);
+                say(
+                    table(
+                        ['figure', 'measured', 'target', ''],
+                        [
+                            ['sink CPU without / with the journal (one core, process.cpuUsage)', `${cpuWithout}% / ${cpuWith}% (runs: ${runs.without.map((r) => r.cpuPercent).join(', ')} / ${runs.with.map((r) => r.cpuPercent).join(', ')}; ${runs.with[0].records} records each, exactly once ${checksOk ? 'ok' : 'FAILED'})`, '', ''],
+                            ['journaling CPU overhead (share of the sink CPU)', `${overhead}%`, '<= 10 %', yes(overhead <= 10)],
+                            ['event-loop delay max with / without the journal', `${lagMax} / ${lagMaxWithout} ms`, '<= 20 ms', yes(lagMax <= 20)],
+                            ['bytes per event on disk (mapped + sent line, people file apart)', `${d.bytesPerEvent} B (measured on ${d.events} events, ${c.mb(d.bytesTotal)} MB)`, '', ''],
+                            ['disk for 10,000 employees x 4 punches x 62 days (extrapolated)', `${d.extrapolatedGB} GB`, '<= 1.5 GB', yes(d.extrapolatedGB <= 1.5)],
+                            ['write the data (JournalStore.write, flush per day)', `${d.writeSeconds} s (${d.writeCpuSeconds} s CPU) for ${d.lines} lines`, '', ''],
+                            ['open a new store on that data', `${d.openMs} ms`, '', ''],
+                            [`one-employee search over ${Math.min(31, days)} days: cold / warm`, `${d.search.coldMs} / ${d.search.warmMs} ms (${d.search.events} events)`, '<= 200 ms', yes(d.search.coldMs <= 200 && d.search.warmMs <= 200)],
+                            [`a day's CSV (${d.csv.rows} rows, ${c.mb(d.csv.bytes)} MB): time / longest loop block`, `${d.csv.ms} ms / ${Math.max(d.csv.lagMaxMs, d.csv.probeLongestMs)} ms (histogram ${d.csv.lagMaxMs}, probe ${d.csv.probeLongestMs})`, '<= 50 ms block', yes(Math.max(d.csv.lagMaxMs, d.csv.probeLongestMs) <= 50)],
+                        ],
+                    ),
+                );
+            } catch (err) {
+                results.journal = { error: err.message };
+                say(`\n5. Attendance journal: FAILED: ${err.message}`);
+            }
         }
     } finally {
         await humand.stop();
