@@ -152,6 +152,52 @@ async function sink(cfg) {
     }
 }
 
+/**
+ * The journal alone: the same two record calls per record at the same pace, no sink (its CPU and the
+ * loop delay it causes by itself, including its 200 ms batched appends).
+ */
+async function alone(cfg) {
+    const dir = c.tmpDir('ab-bench-journal-alone-');
+    const journal = new Journal({ dir, retentionDays: 62, memoryLines: 20000, pendingLimit: 50000, flushMs: 200, now: Date.now, log: (t) => console.error(t) });
+    try {
+        await journal.opened;
+        const people = Array.from({ length: 10000 }, (_, i) => person(i));
+        const dayMs = Date.parse(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+        const n = cfg.rate * cfg.seconds;
+        const events = Array.from({ length: n + 2000 }, (_, j) => realEvent(people[j % people.length], j % people.length, dayMs, Math.floor(j / people.length) % 4, j));
+        const one = (e, j) => {
+            journal.record(MAPPER, 'mapped', e, { detail: `via code → ${e.employeeId}`, outcome: 'pending', employeeId: e.employeeId });
+            const { step, info } = sentStep(e, String(900000000 + j));
+            journal.record(CLOCK, step, e, info);
+        };
+        for (let j = n; j < n + 2000; j++) one(events[j], j); // warm-up
+        await journal.flush();
+        const lag = monitorEventLoopDelay({ resolution: 1 });
+        lag.enable();
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        let i = 0;
+        await new Promise((resolve) => {
+            const timer = setInterval(() => {
+                const due = Math.min(n, Math.floor(((performance.now() - t0) / 1000) * cfg.rate) + 10);
+                for (; i < due; i++) one(events[i], i);
+                if (i >= n) {
+                    clearInterval(timer);
+                    resolve();
+                }
+            }, 10);
+        });
+        await journal.flush();
+        const ms = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        lag.disable();
+        return { records: n, seconds: c.round(ms / 1000, 2), cpuPercent: c.round(((cpu.user + cpu.system) / 1000 / ms) * 100, 1), lagMaxMs: c.round(lag.max / 1e6, 1), lagP99Ms: c.round(lag.percentile(99) / 1e6, 1) };
+    } finally {
+        await journal.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 // ---- 3+4+5. disk, search, CSV ------------------------------------------------------------------------
 
 function dirBytes(dir) {
@@ -271,7 +317,7 @@ async function data(cfg) {
     }
 }
 
-const KINDS = { sink, data };
+const KINDS = { sink, alone, data };
 
 if (require.main === module) {
     const cfg = JSON.parse(process.argv[2]);
