@@ -284,6 +284,8 @@ describe('attendance journal end to end (real Node-RED, packed package, simulato
         await stack.sim('humand', 'POST', '/__sim/latency', { ms: 150 });
         await stack.startNodeRed();
         await waitFor(async () => (await stack.journal()).length >= 10, { what: 'the burst under way', intervalMs: 50 });
+        // A fast machine delivers 10 records before the first batch is written: kill once lines are on disk.
+        await waitFor(async () => J.dayFiles(J.journalDir(stack)).length > 0, { what: 'a first batch on disk', intervalMs: 20 });
         const killAt = Date.now();
         await stack.killNodeRed('SIGKILL');
         const atKill = await stack.journal();
